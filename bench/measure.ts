@@ -1,0 +1,48 @@
+import { performance } from 'node:perf_hooks';
+
+/**
+ * One unit of benchmark work: performs one operation and returns how many units it handled
+ * (events written, rows read). `worker` is the 0-based index of the concurrent loop running it.
+ */
+export type Operation = (worker: number) => Promise<number>;
+
+export interface Throughput {
+  units: number;
+  operations: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/**
+ * Runs `concurrency` loops of `operation` back to back until `durationMs` has passed, and reports
+ * units per second. Each loop finishes the operation it started; elapsed time runs until the
+ * last loop stopped, so every counted unit is inside the measured time.
+ */
+export async function throughput(operation: Operation, options: { durationMs: number; concurrency?: number }): Promise<Throughput> {
+  const concurrency = options.concurrency ?? 1;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  let units = 0;
+  let operations = 0;
+  const loop = async (worker: number): Promise<void> => {
+    while (performance.now() < deadline) {
+      units += await operation(worker);
+      operations++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, worker) => loop(worker)));
+  const seconds = (performance.now() - started) / 1000;
+  return { units, operations, seconds, perSecond: units / seconds };
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}

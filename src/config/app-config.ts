@@ -1,0 +1,108 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBase64, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+
+const ROLE_KEY_LIST = /^(?:(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})(?:,(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})*$/;
+
+/**
+ * The service's configuration, read once at boot from the environment and validated.
+ * Nothing else in the code reads process.env.
+ */
+export class AppConfig {
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  PORT!: number;
+
+  @IsString()
+  @IsNotEmpty()
+  DATA_DIR!: string;
+
+  /** Unset: the service starts its own PostgreSQL under DATA_DIR. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// connection string' })
+  DATABASE_URL?: string;
+
+  @IsIn(['postgres', 'eventstoredb'])
+  EVENT_STORE!: 'postgres' | 'eventstoredb';
+
+  @ValidateIf((config: AppConfig) => config.EVENT_STORE === 'eventstoredb' || config.EVENTSTORE_CONNECTION_STRING !== undefined)
+  @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/\S+$/, {
+    message: 'must be an esdb:// (or esdb+discover://) connection string; it is required when EVENT_STORE=eventstoredb',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @IsIn(['file', 'ses'])
+  MAIL_TRANSPORT!: 'file' | 'ses';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SES_ENDPOINT?: string;
+
+  @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as eu-north-1' })
+  AWS_REGION!: string;
+
+  @IsEmail()
+  MAIL_FROM!: string;
+
+  /** Comma-separated role:key pairs, roles secretariat or dpo, keys of 16 or more characters. */
+  @ValidateIf((config: AppConfig) => config.API_KEYS !== '')
+  @Matches(ROLE_KEY_LIST, { message: 'must be comma-separated role:key pairs (roles secretariat, dpo; keys of 16+ characters)' })
+  API_KEYS!: string;
+
+  /** Base64 of 32 random bytes. Unset: generated once under DATA_DIR (embedded default only). */
+  @ValidateIf((config: AppConfig) => config.MASTER_KEY !== undefined || config.DATABASE_URL !== undefined)
+  @IsString({ message: 'is required when DATABASE_URL is set (every instance must share it)' })
+  @IsBase64({}, { message: 'must be base64 of 32 random bytes' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
+  MASTER_KEY?: string;
+}
+
+export type StaffRole = 'secretariat' | 'dpo';
+
+export interface ApiKey {
+  role: StaffRole;
+  key: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const DEFAULTS: Record<string, string> = {
+  PORT: '3000',
+  DATA_DIR: './data',
+  EVENT_STORE: 'postgres',
+  MAIL_TRANSPORT: 'file',
+  AWS_REGION: 'eu-north-1',
+  MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
+  API_KEYS: '',
+};
+const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'API_KEYS', 'MASTER_KEY'] as const;
+
+/**
+ * Reads and validates the configuration. Empty variables count as unset. The error names each
+ * wrong variable and the rule it breaks, never the value (it may be a secret).
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const plain: Record<string, string> = { ...DEFAULTS };
+  for (const name of KNOWN) {
+    const value = env[name]?.trim();
+    if (value) plain[name] = value;
+  }
+  const config = plainToInstance(AppConfig, plain);
+  const errors = validateSync(config, { validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return config;
+}
+
+export function parseApiKeys(apiKeys: string): ApiKey[] {
+  if (apiKeys === '') return [];
+  return apiKeys.split(',').map((pair) => {
+    const separator = pair.indexOf(':');
+    return { role: pair.slice(0, separator) as StaffRole, key: pair.slice(separator + 1) };
+  });
+}

@@ -1,0 +1,104 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Pool } from 'pg';
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const SEALED_PREFIX = 'v1.';
+
+/** Sealing data for a subject whose key was shredded: nothing may be written for them again. */
+export class SubjectErasedError extends Error {
+  override readonly name = 'SubjectErasedError';
+  constructor(readonly subjectId: string) {
+    super(`Subject ${subjectId} has been erased`);
+  }
+}
+
+/**
+ * Crypto-shredding. Each data subject has a random AES-256-GCM data key, stored wrapped by the
+ * master key. Personal fields are sealed under the subject's key (with the subject id as
+ * associated data, so a sealed value cannot be moved to another subject); shredding the key
+ * makes every copy of them unreadable, wherever it is stored.
+ *
+ * Unwrapped keys are cached for a short time; shred() evicts locally, and other instances stop
+ * using a shredded key within CACHE_TTL_MS.
+ */
+export class KeyVault {
+  static readonly CACHE_TTL_MS = 60_000;
+  private readonly cache = new LRUCache<string, Buffer>({ max: 50_000, ttl: KeyVault.CACHE_TTL_MS });
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly masterKey: Buffer,
+  ) {
+    if (masterKey.length !== 32) throw new Error('The master key must be 32 bytes');
+  }
+
+  /** Encrypts a value (anything JSON can hold) under the subject's key, creating the key if needed. */
+  async seal(subjectId: string, value: unknown): Promise<string> {
+    const key = await this.dataKey(subjectId, { create: true });
+    if (!key) throw new SubjectErasedError(subjectId);
+    return SEALED_PREFIX + encrypt(key, Buffer.from(JSON.stringify(value), 'utf8'), subjectId).toString('base64');
+  }
+
+  /** Decrypts a sealed value; after the subject's erasure it returns `replacement` instead. */
+  async open<T>(subjectId: string, sealed: string, replacement: T): Promise<T> {
+    const key = await this.dataKey(subjectId, { create: false });
+    if (!key) return replacement;
+    if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('Not a sealed value');
+    const plain = decrypt(key, Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'), subjectId);
+    return JSON.parse(plain.toString('utf8')) as T;
+  }
+
+  /** Destroys the subject's key for good. Idempotent; also blocks any later seal() for them. */
+  async shred(subjectId: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO data_keys (subject_id, wrapped_key, shredded_at) VALUES ($1, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, shredded_at = coalesce(data_keys.shredded_at, now())`,
+      [subjectId],
+    );
+    this.cache.delete(subjectId);
+  }
+
+  async isShredded(subjectId: string): Promise<boolean> {
+    const result = await this.pool.query<{ shredded: boolean }>('SELECT shredded_at IS NOT NULL AS shredded FROM data_keys WHERE subject_id = $1', [subjectId]);
+    return result.rows[0]?.shredded ?? false;
+  }
+
+  private async dataKey(subjectId: string, { create }: { create: boolean }): Promise<Buffer | undefined> {
+    const cached = this.cache.get(subjectId);
+    if (cached) return cached;
+    let result = await this.pool.query<{ wrapped_key: Buffer | null }>('SELECT wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]);
+    if (result.rows.length === 0 && create) {
+      const wrapped = encrypt(this.masterKey, randomBytes(32), subjectId);
+      // A concurrent creator may win; then both use the winner's key.
+      result = await this.pool.query<{ wrapped_key: Buffer | null }>(
+        `INSERT INTO data_keys (subject_id, wrapped_key) VALUES ($1, $2)
+         ON CONFLICT (subject_id) DO UPDATE SET subject_id = EXCLUDED.subject_id
+         RETURNING wrapped_key`,
+        [subjectId, wrapped],
+      );
+    }
+    const wrapped = result.rows[0]?.wrapped_key;
+    if (!wrapped) return undefined;
+    const key = decrypt(this.masterKey, wrapped, subjectId);
+    this.cache.set(subjectId, key);
+    return key;
+  }
+}
+
+function encrypt(key: Buffer, plain: Buffer, associatedData: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(ALGORITHM, key, iv);
+  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function decrypt(key: Buffer, sealed: Buffer, associatedData: string): Buffer {
+  const decipher = createDecipheriv(ALGORITHM, key, sealed.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+}
