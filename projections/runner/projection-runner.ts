@@ -35,7 +35,7 @@ class RebuildRequested extends Error {}
 /** The projection's own code failed on an event: the projection stops there. */
 class ProjectionHandlerError extends Error {
   override readonly name = 'ProjectionHandlerError';
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
@@ -109,7 +109,10 @@ export class ProjectionRunner {
         this.subscription = subscription;
         // A rebuild asked for by the CLI must also start while no new events arrive.
         const watch = setInterval(() => {
-          this.rebuildRequested().then((requested) => requested && subscription.stop(), () => undefined);
+          this.rebuildRequested().then(
+            (requested) => (requested ? subscription.stop() : undefined),
+            () => undefined,
+          );
         }, this.options.standbyRetryMs ?? 2000);
         try {
           await subscription.stopped;
@@ -178,7 +181,8 @@ export class ProjectionRunner {
       await tx.query('INSERT INTO projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, version]);
       const checkpoint = await this.lockCheckpoint(tx);
       if (checkpoint.version !== version || checkpoint.rebuild_requested) {
-        this.logger.log(`rebuilding from position 0 (version ${checkpoint.version} -> ${version})`);
+        const reason = checkpoint.rebuild_requested ? 'rebuild requested' : `version ${checkpoint.version} -> ${version}`;
+        this.logger.log(`rebuilding from position 0 (${reason})`);
         await this.projection.reset(tx);
         await tx.query(
           `UPDATE projection_checkpoints SET version = $2, position = 0, rebuild_requested = false,

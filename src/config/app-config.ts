@@ -1,17 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBase64, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
+const PORT_RULE = 'must be a whole number from 0 to 65535';
 const ROLE_KEY_LIST = /^(?:(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})(?:,(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})*$/;
 
 /**
  * The service's configuration, read once at boot from the environment and validated.
- * Nothing else in the code reads process.env.
+ * Nothing else in the code reads the environment.
  */
 export class AppConfig {
   @Transform(({ value }) => Number(value))
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  @Max(65535)
+  @IsInt({ message: PORT_RULE })
+  @Min(0, { message: PORT_RULE })
+  @Max(65535, { message: PORT_RULE })
   PORT!: number;
 
   @IsString()
@@ -93,7 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, plain);
   const errors = validateSync(config, { validationError: { target: false, value: false } });
   if (errors.length > 0) {
-    const lines = errors.map((error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
+    const lines = errors.map((error) => `  ${error.property}: ${[...new Set(Object.values(error.constraints ?? {}))].join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;

@@ -1,0 +1,50 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, type Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
+import { DATABASE_URL } from '../src/infrastructure.module';
+import { PROJECTIONS, type Projection } from './runner/projection';
+import { ProjectionRunner, type ProjectionStatus } from './runner/projection-runner';
+
+/** Starts a runner per projection when the application is up and stops them first on shutdown. */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly runners: ProjectionRunner[];
+
+  constructor(
+    @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(EVENT_STORE) store: EventStore,
+    dataSource: DataSource,
+    @Inject(DATABASE_URL) connectionString: string,
+  ) {
+    this.runners = projections.map((projection) => new ProjectionRunner(projection, store, dataSource, { connectionString }));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const runner of this.runners) runner.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  statuses(): ProjectionStatus[] {
+    return this.runners.map((runner) => runner.status());
+  }
+}
+
+@Module({})
+export class ProjectionsModule {
+  /** `projections`: the projection classes (Nest providers) the runner drives. */
+  static forRoot(projections: Array<Type<Projection>>): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      global: true,
+      providers: [
+        ...projections,
+        { provide: PROJECTIONS, inject: projections, useFactory: (...instances: Projection[]) => instances },
+        ProjectionsService,
+      ],
+      exports: [ProjectionsService],
+    };
+  }
+}

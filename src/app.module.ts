@@ -1,0 +1,28 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ALL_PROJECTIONS } from '../projections';
+import { ProjectionsModule } from '../projections/projections.module';
+import { HealthModule } from './health/health.module';
+import { AccessGuard } from './http/access.guard';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { RequestLoggerMiddleware } from './http/request-logger.middleware';
+import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(options: InfrastructureOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(options), ProjectionsModule.forRoot(ALL_PROJECTIONS), HealthModule],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLoggerMiddleware).forRoutes('*path');
+  }
+}

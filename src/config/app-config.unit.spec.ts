@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig, parseApiKeys } from './app-config';
+
+const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('configuration', () => {
+  it('has the documented defaults for the embedded setup', () => {
+    const config = loadConfig({});
+    expect({ ...config }).toEqual({
+      PORT: 3000,
+      DATA_DIR: './data',
+      EVENT_STORE: 'postgres',
+      MAIL_TRANSPORT: 'file',
+      AWS_REGION: 'eu-north-1',
+      MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
+      API_KEYS: '',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATA_DIR: '/var/lib/sjn',
+      DATABASE_URL: 'postgresql://u:p@db:5432/sjn',
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: 'esdb://node1:2113,node2:2113?tls=true',
+      MAIL_TRANSPORT: 'ses',
+      SES_ENDPOINT: 'http://127.0.0.1:8005',
+      AWS_REGION: 'eu-west-1',
+      MAIL_FROM: 'netvaerk@example.org',
+      API_KEYS: 'secretariat:abcdefghijklmnop,dpo:0123456789abcdefXYZ',
+      MASTER_KEY,
+    });
+    expect(config).toEqual(
+      expect.objectContaining({ PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+    );
+    expect(parseApiKeys(config.API_KEYS)).toEqual([
+      { role: 'secretariat', key: 'abcdefghijklmnop' },
+      { role: 'dpo', key: '0123456789abcdefXYZ' },
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ EVENT_STORE: 'mysql' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://db/sjn' }, 'MASTER_KEY'],
+    [{ MASTER_KEY: 'c2hvcnQ=' }, 'MASTER_KEY'],
+    [{ MAIL_TRANSPORT: 'smtp' }, 'MAIL_TRANSPORT'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+    [{ SES_ENDPOINT: 'not a url' }, 'SES_ENDPOINT'],
+    [{ AWS_REGION: 'Europe' }, 'AWS_REGION'],
+    [{ API_KEYS: 'admin:abcdefghijklmnopq' }, 'API_KEYS'],
+    [{ API_KEYS: 'secretariat:short' }, 'API_KEYS'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('never repeats a secret value in its error', () => {
+    const secret = 'secretariat:tooshort!!';
+    let message = '';
+    try {
+      loadConfig({ API_KEYS: secret });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('API_KEYS');
+    expect(message).not.toContain('tooshort');
+  });
+});

@@ -1,0 +1,47 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ProjectionsService } from '../../projections/projections.module';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { Public } from '../http/access';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly projections: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: database, event store, and each projection with its state and lag (503 when one is down or failed).' })
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('database').withTimeout(3000),
+      async () => {
+        const session = this.indicators.check('projections');
+        const head = await this.store.headPosition();
+        const statuses = this.projections.statuses().map((status) => ({
+          name: status.name,
+          state: status.state,
+          position: status.position.toString(),
+          lag: status.state === 'active' ? (head - status.position).toString() : undefined,
+          failedAtPosition: status.failedAtPosition?.toString(),
+        }));
+        const data = { head: head.toString(), projections: statuses };
+        return statuses.some((status) => status.state === 'failed') ? session.down(data) : session.up(data);
+      },
+    ]);
+  }
+}

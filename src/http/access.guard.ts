@@ -1,0 +1,62 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { type ApiKey, AppConfig, type StaffRole, parseApiKeys } from '../config/app-config';
+import { ACCESS_RULE, type AccessRule } from './access';
+import { ProblemException } from './problem';
+
+/** What a request is known to be after the guard: its role, and which key (by index) it used. */
+export interface Caller {
+  role: 'public' | StaffRole;
+  /** Index of the API key in API_KEYS: names the key in the access log without revealing it. */
+  keyIndex?: number;
+}
+
+export type RequestWithCaller = Request & { caller?: Caller };
+
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly keys: Array<ApiKey & { digest: Buffer }>;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.keys = parseApiKeys(config.API_KEYS).map((key) => ({ ...key, digest: digest(key.key) }));
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
+    if (!rule) throw new ProblemException(403, 'forbidden', 'Forbidden', 'This route has no access rule.');
+    if (rule.kind === 'public') {
+      request.caller = { role: 'public' };
+      return true;
+    }
+    const caller = this.staffCaller(request);
+    if (!caller) throw new ProblemException(401, 'unauthorized', 'Unauthorized', 'A valid API key is required (Authorization: Bearer <key>).');
+    if (!rule.roles.includes(caller.role as StaffRole)) throw new ProblemException(403, 'forbidden', 'Forbidden', 'Your role may not use this route.');
+    request.caller = caller;
+    return true;
+  }
+
+  /**
+   * Compares the presented key with every configured key in constant time (digests of equal
+   * length, no early exit), so timing reveals neither a key nor which one matched.
+   */
+  private staffCaller(request: Request): Caller | undefined {
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+    if (!match) return undefined;
+    const presented = digest(match[1]);
+    let found: Caller | undefined;
+    this.keys.forEach((key, keyIndex) => {
+      if (timingSafeEqual(presented, key.digest) && !found) found = { role: key.role, keyIndex };
+    });
+    return found;
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

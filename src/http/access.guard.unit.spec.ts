@@ -1,0 +1,61 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { loadConfig } from '../config/app-config';
+import type { AccessRule } from './access';
+import { AccessGuard, type RequestWithCaller } from './access.guard';
+
+const status = (run: () => unknown): number | undefined => {
+  try {
+    run();
+  } catch (error) {
+    return (error as { getStatus(): number }).getStatus();
+  }
+  return undefined;
+};
+
+const SECRETARIAT = 'secretariat-key-0000000001';
+const SECOND_SECRETARIAT = 'secretariat-key-0000000002';
+const DPO = 'dpo-key-00000000000000001';
+
+function contextFor(rule: AccessRule | undefined, authorization?: string): { context: ExecutionContext; request: RequestWithCaller } {
+  const request = { headers: authorization ? { authorization } : {} } as RequestWithCaller;
+  const handler = () => undefined;
+  if (rule) Reflect.defineMetadata('access-rule', rule, handler);
+  const context = {
+    getHandler: () => handler,
+    getClass: () => class {},
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+  return { context, request };
+}
+
+describe('the access guard', () => {
+  const guard = new AccessGuard(new Reflector(), loadConfig({ API_KEYS: `secretariat:${SECRETARIAT},dpo:${DPO},secretariat:${SECOND_SECRETARIAT}` }));
+  const secretariatOnly: AccessRule = { kind: 'staff', roles: ['secretariat'] };
+
+  it('lets anyone through a public route', () => {
+    const { context, request } = contextFor({ kind: 'public' });
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.caller).toEqual({ role: 'public' });
+  });
+
+  it('refuses a route that declares no access rule', () => {
+    expect(status(() => guard.canActivate(contextFor(undefined, `Bearer ${SECRETARIAT}`).context))).toBe(403);
+  });
+
+  it('answers 401 without a key or with an unknown one', () => {
+    expect(status(() => guard.canActivate(contextFor(secretariatOnly).context))).toBe(401);
+    expect(status(() => guard.canActivate(contextFor(secretariatOnly, 'Bearer nope-nope-nope-nope').context))).toBe(401);
+    expect(status(() => guard.canActivate(contextFor(secretariatOnly, SECRETARIAT).context))).toBe(401);
+  });
+
+  it('answers 403 for a key of the wrong role', () => {
+    expect(status(() => guard.canActivate(contextFor(secretariatOnly, `Bearer ${DPO}`).context))).toBe(403);
+  });
+
+  it('records the role and which key was used, by its index', () => {
+    const { context, request } = contextFor(secretariatOnly, `Bearer ${SECOND_SECRETARIAT}`);
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.caller).toEqual({ role: 'secretariat', keyIndex: 2 });
+  });
+});

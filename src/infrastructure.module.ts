@@ -1,0 +1,65 @@
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Pool } from 'pg';
+import { AppConfig } from './config/app-config';
+import { KeyVault } from './crypto/key-vault';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
+import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store';
+import { PostgresEventStore } from './event-store/postgres/postgres-event-store';
+
+export interface InfrastructureOptions {
+  config: AppConfig;
+  /** The PostgreSQL that holds read models, checkpoints, keys (and the events, with EVENT_STORE=postgres). */
+  connectionString: string;
+  masterKey: Buffer;
+}
+
+/** The connection string of the service's PostgreSQL, for components that need a session of their own. */
+export const DATABASE_URL = Symbol('DatabaseUrl');
+
+@Injectable()
+class ConnectionsCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly pool: Pool,
+  ) {}
+
+  /** Runs after every module's onModuleDestroy, so projections have stopped using both. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool.end();
+  }
+}
+
+/** Configuration, the database, the event store and the key vault, for the whole application. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot({ config, connectionString, masterKey }: InfrastructureOptions): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      imports: [
+        // The schema is migrated before the application starts (src/database/database.ts).
+        TypeOrmModule.forRoot({ type: 'postgres', url: connectionString, autoLoadEntities: true, synchronize: false, migrationsRun: false }),
+      ],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: DATABASE_URL, useValue: connectionString },
+        { provide: Pool, useFactory: () => new Pool({ connectionString, max: 10 }) },
+        {
+          provide: EVENT_STORE,
+          inject: [Pool],
+          useFactory: async (pool: Pool): Promise<EventStore> => {
+            if (config.EVENT_STORE === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.EVENTSTORE_CONNECTION_STRING ?? '');
+            const store = new PostgresEventStore(pool, { listenConnectionString: connectionString });
+            await store.start();
+            return store;
+          },
+        },
+        { provide: KeyVault, inject: [Pool], useFactory: (pool: Pool) => new KeyVault(pool, masterKey) },
+        ConnectionsCloser,
+      ],
+      exports: [AppConfig, DATABASE_URL, Pool, EVENT_STORE, KeyVault],
+    };
+  }
+}

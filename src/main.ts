@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { loadMasterKey } from './crypto/master-key';
+import { migrate, openDatabase } from './database/database';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = new Logger('Main');
+  const database = await openDatabase(config);
+  logger.log(database.embedded ? `embedded PostgreSQL started under ${config.DATA_DIR}` : 'using the PostgreSQL at DATABASE_URL');
+  await migrate(database.connectionString);
+  const app = await createApp({ config, connectionString: database.connectionString, masterKey: await loadMasterKey(config) });
+  await app.listen(config.PORT);
+  logger.log(`listening on port ${config.PORT}`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    await app.close(); // stops projections, then closes the event store and the pools
+    await database.stop(); // the embedded server goes last
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/app-config';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const SECRETARIAT_KEY = 'secretariat-key-for-tests-0001';
+export const DPO_KEY = 'dpo-key-for-tests-00000000001';
+
+export interface TestApp {
+  app: INestApplication;
+  database: TestDatabase;
+  /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The whole service on a fresh database of its own, listening on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.connectionString,
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    API_KEYS: `secretariat:${SECRETARIAT_KEY},dpo:${DPO_KEY}`,
+    ...env,
+  });
+  const app = await createApp({ config, connectionString: database.connectionString, masterKey: Buffer.from(config.MASTER_KEY ?? '', 'base64') }, false);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    database,
+    url: url.replace('[::1]', '127.0.0.1'),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
