@@ -34,17 +34,20 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
 
 @Module({})
 export class ProjectionsModule {
-  /** `projections`: the projection classes (Nest providers) the runner drives. */
-  static forRoot(projections: Array<Type<Projection>>): DynamicModule {
+  /**
+   * `modules`: the modules of the read models (each provides and exports its projection and
+   * its queries); `projections`: the projection classes the runner drives.
+   */
+  static forRoot(modules: Array<Type<unknown>>, projections: Array<Type<Projection>>): DynamicModule {
     return {
       module: ProjectionsModule,
       global: true,
+      imports: modules,
       providers: [
-        ...projections,
         { provide: PROJECTIONS, inject: projections, useFactory: (...instances: Projection[]) => instances },
         ProjectionsService,
       ],
-      exports: [ProjectionsService],
+      exports: [ProjectionsService, ...modules],
     };
   }
 }

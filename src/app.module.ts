@@ -1,7 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ALL_PROJECTIONS } from '../projections';
+import { ALL_PROJECTIONS, PROJECTION_MODULES } from '../projections';
 import { ProjectionsModule } from '../projections/projections.module';
 import { HealthModule } from './health/health.module';
 import { AccessGuard } from './http/access.guard';
@@ -14,7 +14,7 @@ export class AppModule implements NestModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(options), ProjectionsModule.forRoot(ALL_PROJECTIONS), HealthModule],
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(options), ProjectionsModule.forRoot(PROJECTION_MODULES, ALL_PROJECTIONS), HealthModule],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

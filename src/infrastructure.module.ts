@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Pool } from 'pg';
 import { AppConfig } from './config/app-config';
 import { KeyVault } from './crypto/key-vault';
+import { Clock, IdGenerator, RandomIds, SystemClock } from './domain/clock';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store';
@@ -31,7 +32,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
   }
 }
 
-/** Configuration, the database, the event store and the key vault, for the whole application. */
+/** Configuration, the database, the event store, the key vault, the clock and ids, for the whole application. */
 @Global()
 @Module({})
 export class InfrastructureModule {
@@ -57,9 +58,11 @@ export class InfrastructureModule {
           },
         },
         { provide: KeyVault, inject: [Pool], useFactory: (pool: Pool) => new KeyVault(pool, masterKey) },
+        { provide: Clock, useClass: SystemClock },
+        { provide: IdGenerator, useClass: RandomIds },
         ConnectionsCloser,
       ],
-      exports: [AppConfig, DATABASE_URL, Pool, EVENT_STORE, KeyVault],
+      exports: [AppConfig, DATABASE_URL, Pool, EVENT_STORE, KeyVault, Clock, IdGenerator],
     };
   }
 }

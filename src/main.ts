@@ -1,24 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { loadMasterKey } from './crypto/master-key';
-import { migrate, openDatabase } from './database/database';
+import { configFromEnvironmentOrExit, prepareInfrastructure } from './startup';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = configFromEnvironmentOrExit();
   const logger = new Logger('Main');
-  const database = await openDatabase(config);
+  const { database, infrastructure } = await prepareInfrastructure(config);
   logger.log(database.embedded ? `embedded PostgreSQL started under ${config.DATA_DIR}` : 'using the PostgreSQL at DATABASE_URL');
-  await migrate(database.connectionString);
-  const app = await createApp({ config, connectionString: database.connectionString, masterKey: await loadMasterKey(config) });
+  const app = await createApp(infrastructure);
   await app.listen(config.PORT);
   logger.log(`listening on port ${config.PORT}`);
 

@@ -102,7 +102,6 @@ export class ProjectionRunner {
         this.state = 'active';
         const subscription = this.store.subscribe({
           after: this.position,
-          filter: this.projection.filter,
           batchSize: this.options.batchSize ?? 500,
           onBatch: (events) => this.applyBatch(events),
         });

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../infra/migrations';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { attachToRunningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 export interface OpenDatabase {
   connectionString: string;
@@ -10,11 +10,16 @@ export interface OpenDatabase {
   stop(): Promise<void>;
 }
 
-/** DATABASE_URL when given, otherwise a private PostgreSQL under DATA_DIR. */
-export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }): Promise<OpenDatabase> {
+/**
+ * DATABASE_URL when given, otherwise a private PostgreSQL under DATA_DIR. A tool that works
+ * beside the service (`attach`) uses the embedded server of a service running on DATA_DIR.
+ */
+export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }, { attach = false } = {}): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
     return { connectionString: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   }
+  const running = attach ? await attachToRunningEmbeddedPostgres(config.DATA_DIR) : undefined;
+  if (running) return { connectionString: running, embedded: false, stop: async () => undefined };
   const server = await startEmbeddedPostgres(config.DATA_DIR);
   return { connectionString: server.connectionString, embedded: true, stop: server.stop };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -25,6 +25,8 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(directory: string, options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
   const root = resolve(directory);
   const databaseDir = join(root, 'postgres');
+  const owner = await runningOwner(root);
+  if (owner !== undefined) throw new Error(`DATA_DIR ${root} is in use by another running service (pid ${owner})`);
   await mkdir(root, { recursive: true });
   // As root, the server runs as the `postgres` user, which must be able to reach its directory.
   if (process.getuid?.() === 0) await chmod(root, 0o711);
@@ -51,10 +53,39 @@ export async function startEmbeddedPostgres(directory: string, options: Embedded
 
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  await writeFile(join(root, OWNER_FILE), String(process.pid));
   return {
-    connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    connectionString: connectionStringFor(password, port),
+    stop: async () => {
+      await server.stop();
+      await rm(join(root, OWNER_FILE), { force: true });
+    },
   };
+}
+
+/**
+ * The embedded server of a service that is running on `directory` right now, for tools (the
+ * projections CLI) that work beside it; undefined when no service runs there.
+ */
+export async function attachToRunningEmbeddedPostgres(directory: string): Promise<string | undefined> {
+  const root = resolve(directory);
+  if ((await runningOwner(root)) === undefined) return undefined;
+  const port = (await readFile(join(root, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3];
+  const password = (await readFile(join(root, 'postgres.password'), 'utf8')).trim();
+  return connectionStringFor(password, Number(port));
+}
+
+/** Holds the pid of the service process that started the server under DATA_DIR. */
+const OWNER_FILE = 'postgres.owner';
+
+async function runningOwner(root: string): Promise<number | undefined> {
+  const pid = Number(await readFile(join(root, OWNER_FILE), 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return undefined;
+  return (await commandLineOf(pid)).includes('node') ? pid : undefined;
+}
+
+function connectionStringFor(password: string, port: number): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
 
 async function readOrCreateSecret(path: string): Promise<string> {
@@ -83,14 +114,13 @@ async function stopOrphanedServer(databaseDir: string): Promise<void> {
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgres(pid))) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await commandLineOf(pid)).includes('postgres')) return;
   process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
   for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
-async function isPostgres(pid: number): Promise<boolean> {
-  const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return commandLine.includes('postgres');
+function commandLineOf(pid: number): Promise<string> {
+  return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
 }
 
 function isAlive(pid: number): boolean {

@@ -15,6 +15,9 @@ export interface Caller {
 
 export type RequestWithCaller = Request & { caller?: Caller };
 
+const UNAUTHORIZED = (): ProblemException =>
+  new ProblemException(401, 'unauthorized', 'Unauthorized', 'A valid API key is required (Authorization: Bearer <key>).');
+
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly keys: Array<ApiKey & { digest: Buffer }>;
@@ -30,12 +33,15 @@ export class AccessGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     if (!rule) throw new ProblemException(403, 'forbidden', 'Forbidden', 'This route has no access rule.');
+    const caller = this.staffCaller(request);
     if (rule.kind === 'public') {
-      request.caller = { role: 'public' };
+      // A public route may still be called by staff (a sign-up entered by the secretariat);
+      // a key that is presented must then be valid.
+      if (request.headers.authorization !== undefined && !caller) throw UNAUTHORIZED();
+      request.caller = caller ?? { role: 'public' };
       return true;
     }
-    const caller = this.staffCaller(request);
-    if (!caller) throw new ProblemException(401, 'unauthorized', 'Unauthorized', 'A valid API key is required (Authorization: Bearer <key>).');
+    if (!caller) throw UNAUTHORIZED();
     if (!rule.roles.includes(caller.role as StaffRole)) throw new ProblemException(403, 'forbidden', 'Forbidden', 'Your role may not use this route.');
     request.caller = caller;
     return true;

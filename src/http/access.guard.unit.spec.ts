@@ -39,6 +39,13 @@ describe('the access guard', () => {
     expect(request.caller).toEqual({ role: 'public' });
   });
 
+  it('knows staff on a public route, and refuses a wrong key there too', () => {
+    const { context, request } = contextFor({ kind: 'public' }, `Bearer ${SECRETARIAT}`);
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.caller).toEqual({ role: 'secretariat', keyIndex: 0 });
+    expect(status(() => guard.canActivate(contextFor({ kind: 'public' }, 'Bearer wrong-key-wrong-key').context))).toBe(401);
+  });
+
   it('refuses a route that declares no access rule', () => {
     expect(status(() => guard.canActivate(contextFor(undefined, `Bearer ${SECRETARIAT}`).context))).toBe(403);
   });

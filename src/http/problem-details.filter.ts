@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { DomainError } from '../domain/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemException, problemType } from './problem';
 import { InvalidInputException } from './validation';
@@ -37,6 +38,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { type: problemType('validation'), title: 'Invalid input', status: 400, detail: 'One or more fields are invalid.', errors: exception.fieldErrors };
     }
     if (exception instanceof ProblemException) return exception.getResponse() as Problem;
+    if (exception instanceof DomainError) return domainProblem(exception);
     if (exception instanceof WrongExpectedRevisionError) {
       return { type: problemType('concurrent-change'), title: 'Conflict', status: 409, detail: 'The record was changed by another request; retry.' };
     }
@@ -47,6 +49,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.logger.error(`Unhandled ${exception instanceof Error ? exception.name : typeof exception}`);
     return { type: problemType('internal'), title: 'Internal error', status: HttpStatus.INTERNAL_SERVER_ERROR };
   }
+}
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
+
+/** A broken rule: its slug is the problem type; an input rule also names its field in `errors`. */
+function domainProblem(error: DomainError): Problem {
+  const status = DOMAIN_STATUS[error.kind];
+  return {
+    type: problemType(error.rule),
+    title: TITLES[status],
+    status,
+    detail: error.detail,
+    ...(error.field ? { errors: [{ field: error.field, message: error.detail }] } : {}),
+  };
 }
 
 function slugOf(status: number): string {

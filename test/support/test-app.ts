@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -10,6 +13,8 @@ export const DPO_KEY = 'dpo-key-for-tests-00000000001';
 export interface TestApp {
   app: INestApplication;
   database: TestDatabase;
+  /** The service's DATA_DIR (a fresh temporary folder); mail lands in `${dataDir}/mail`. */
+  dataDir: string;
   /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
   url: string;
   close(): Promise<void>;
@@ -18,7 +23,9 @@ export interface TestApp {
 /** The whole service on a fresh database of its own, listening on a free loopback port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sjn-app-'));
   const config = loadConfig({
+    DATA_DIR: dataDir,
     DATABASE_URL: database.connectionString,
     MASTER_KEY: randomBytes(32).toString('base64'),
     API_KEYS: `secretariat:${SECRETARIAT_KEY},dpo:${DPO_KEY}`,
@@ -30,10 +37,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   return {
     app,
     database,
+    dataDir,
     url: url.replace('[::1]', '127.0.0.1'),
     async close() {
       await app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '../../contracts/events/domain-event';
+import type { ActorRole, EventMetadata, NewEvent } from '../../contracts/events/event-envelope';
+import type { AppendResult, EventStore } from './event-store.port';
+
+/** How a stream's events fold into the state a decision needs. */
+export interface Evolver<State> {
+  initialState: State;
+  evolve(state: State, event: DomainEvent): State;
+}
+
+/** Who caused a command: the role, and the request's correlation id. */
+export interface CommandContext {
+  actorRole: ActorRole;
+  correlationId: string;
+  now: Date;
+}
+
+/** Current schema version of every stored event type; a breaking change bumps it and adds an upcaster. */
+const SCHEMA_VERSION = 1;
+
+export function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
+  const metadata: EventMetadata = { correlationId: context.correlationId, actorRole: context.actorRole, occurredAt: context.now.toISOString() };
+  return events.map((event) => ({ id: randomUUID(), type: event.type, schemaVersion: SCHEMA_VERSION, data: event.data, metadata }));
+}
+
+export async function loadState<State>(store: EventStore, streamId: string, evolver: Evolver<State>): Promise<{ state: State; revision: number }> {
+  const events = await store.readStream(streamId);
+  const state = events.reduce((current, event) => evolver.evolve(current, event), evolver.initialState);
+  return { state, revision: events.length - 1 };
+}
+
+/**
+ * The shape of every command handler: load the stream, fold it, decide, append with the
+ * revision that was read (a concurrent change makes the append fail with a conflict, 409).
+ */
+export async function handleCommand<State>(
+  store: EventStore,
+  streamId: string,
+  evolver: Evolver<State>,
+  decide: (state: State) => DomainEvent[],
+  context: CommandContext,
+): Promise<{ state: State; events: DomainEvent[]; result?: AppendResult }> {
+  const { state, revision } = await loadState(store, streamId, evolver);
+  const events = decide(state);
+  if (events.length === 0) return { state, events };
+  const result = await store.append(streamId, toNewEvents(events, context), revision < 0 ? 'no_stream' : revision);
+  return { state: events.reduce((current, event) => evolver.evolve(current, event), state), events, result };
+}

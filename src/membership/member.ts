@@ -1,0 +1,83 @@
+import type { DomainEvent, Sealed } from '../../contracts/events/domain-event';
+import type { Consent, Country, Language, MemberEvent, OptIns, PersonalData, Role, SignUpChannel } from '../../contracts/events/membership.events';
+import type { Evolver } from '../event-store/command-handling';
+
+export type MemberStatus = 'awaiting-verification' | 'awaiting-assessment' | 'admitted' | 'referred' | 'declined' | 'withdrawn';
+
+export interface PendingVerification {
+  purpose: 'sign-up' | 'email-change';
+  tokenHash: string;
+  expiresAt: string;
+}
+
+/** What decisions about a member need to know, folded from the member's stream. */
+export interface MemberState {
+  exists: boolean;
+  memberId: string;
+  diagnosisId: string;
+  status: MemberStatus;
+  restricted: boolean;
+  role: Role;
+  country: Country;
+  language: Language;
+  channel: SignUpChannel;
+  consent?: Consent;
+  optIns?: OptIns;
+  personal: Sealed<PersonalData>;
+  emailVerified: boolean;
+  pendingVerification?: PendingVerification;
+}
+
+export const initialMemberState: MemberState = {
+  exists: false,
+  memberId: '',
+  diagnosisId: '',
+  status: 'awaiting-verification',
+  restricted: false,
+  role: 'patient',
+  country: 'DK',
+  language: 'da',
+  channel: 'web',
+  personal: '',
+  emailVerified: false,
+};
+
+export function evolveMember(state: MemberState, domainEvent: DomainEvent): MemberState {
+  const event = domainEvent as MemberEvent;
+  switch (event.type) {
+    case 'MemberJoined': {
+      const { memberId, diagnosisId, role, country, language, consent, optIns, personal } = event.data;
+      return { ...state, exists: true, memberId, diagnosisId, role, country, language, consent, optIns, personal, channel: consent.channel };
+    }
+    case 'EmailVerificationRequested':
+      return { ...state, pendingVerification: { purpose: event.data.purpose, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } };
+    case 'EmailVerified':
+      return { ...state, emailVerified: true, pendingVerification: undefined };
+    case 'MemberAdmitted':
+      return { ...state, status: 'admitted' };
+    case 'MemberAwaitingAssessment':
+      return { ...state, status: 'awaiting-assessment' };
+    case 'MemberReferred':
+      return { ...state, status: 'referred' };
+    case 'MemberDeclined':
+      return { ...state, status: 'declined' };
+    case 'ConsentWithdrawn':
+      return { ...state, status: 'withdrawn' };
+    case 'ContactDetailsUpdated':
+      return { ...state, personal: event.data.personal, country: event.data.country };
+    case 'MemberRestricted':
+      return { ...state, restricted: true };
+    case 'RestrictionLifted':
+      return { ...state, restricted: false };
+    case 'SuspicionReported':
+      return state;
+    default:
+      return state;
+  }
+}
+
+export const memberEvolver: Evolver<MemberState> = { initialState: initialMemberState, evolve: evolveMember };
+
+/** Statuses in which the member still takes part (a withdrawn, referred or declined one does not). */
+export const isActive = (state: MemberState): boolean =>
+  state.exists && (state.status === 'admitted' || state.status === 'awaiting-verification' || state.status === 'awaiting-assessment');
