@@ -1,0 +1,187 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { DiagnosisEvent, PatientAssociation } from '../../contracts/events/diagnosis.events';
+import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import type { EmailVerificationRequested, MemberEvent, PersonalData } from '../../contracts/events/membership.events';
+import { AppConfig } from '../../src/config/app-config';
+import { KeyVault } from '../../src/crypto/key-vault';
+import { Clock } from '../../src/domain/clock';
+import { MailTemplates } from '../../src/mail/mail-templates';
+import { MailRejectedError, MailTransport, type OutgoingMail } from '../../src/mail/mail-transport';
+import type { Projection } from '../runner/projection';
+import { MemberMailDiagnosis, MemberMailDispatch, type MemberMailKind, type MemberMailOutcome, MemberMailRecipient } from './member-mail.entity';
+
+/** Pauses between tries of one send (so three tries in all); then the reactor stops at that event. */
+export const MEMBER_MAIL_RETRY_DELAYS = Symbol('MemberMailRetryDelays');
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000];
+
+/** A mail that may go, or why none goes. */
+type Prepared = { mail: OutgoingMail } | { skip: Exclude<MemberMailOutcome, 'sent' | 'rejected'> };
+
+/** Mail sent on its own, not in answer to a person (RFC 3834): auto-responders stay quiet. */
+const HEADERS = { 'Auto-Submitted': 'auto-generated' };
+
+/** The transport kept failing; says only what failed, never to whom (it ends up in the checkpoint row). */
+export class MailNotSentError extends Error {
+  override readonly name = 'MailNotSentError';
+}
+
+/**
+ * Emails a member about their sign-up: the verification link (EmailVerificationRequested), the
+ * referral to a patient association (MemberReferred) and the not-rare answer (MemberDeclined),
+ * in the member's language. A member without an email address (paper or phone sign-up) and an
+ * erased member get nothing. To do so it keeps, from the log, each member's language and sealed
+ * personal data and each diagnosis's name and association.
+ *
+ * Each mail is sent inside the runner's transaction, and the event's row in
+ * member_mail_dispatches is written in that same transaction, so a replay (or a rebuild, which
+ * keeps that table) never mails anyone twice. A crash between the send and the commit (or a
+ * failure later in the same batch, which the runner then applies event by event) sends that mail
+ * again, at most once per crash: at-least-once, which is right for these emails as they disclose
+ * nothing about other people. (Contact lists follow the stricter rule in docs/ARCHITECTURE.md:
+ * their dispatch is recorded as an event before the send.) A transport error is retried here
+ * (the transports try once); after the last try the reactor stops at that event, and a message
+ * the provider rejects for good is recorded as 'rejected' so it blocks nobody else's mail.
+ */
+@Injectable()
+export class MemberMailReactor implements Projection {
+  readonly name = 'member-mail';
+  readonly version = 1;
+  private readonly logger = new Logger('MemberMail');
+
+  constructor(
+    private readonly transport: MailTransport,
+    private readonly templates: MailTemplates,
+    private readonly vault: KeyVault,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @Inject(MEMBER_MAIL_RETRY_DELAYS) private readonly retryDelaysMs: readonly number[],
+  ) {}
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    for (const recorded of events) {
+      const event = recorded as unknown as MemberEvent | DiagnosisEvent;
+      switch (event.type) {
+        case 'MemberJoined': {
+          const { memberId, language, personal } = event.data;
+          await tx.createQueryBuilder().insert().into(MemberMailRecipient).values({ memberId, language, personal }).orIgnore().execute();
+          break;
+        }
+        case 'ContactDetailsUpdated':
+          await tx.update(MemberMailRecipient, { memberId: event.data.memberId }, { personal: event.data.personal });
+          break;
+        case 'DiagnosisRegistered':
+        case 'DiagnosisProposed': {
+          const { diagnosisId, name } = event.data;
+          await tx.createQueryBuilder().insert().into(MemberMailDiagnosis).values({ diagnosisId, name, association: null }).orIgnore().execute();
+          break;
+        }
+        case 'DiagnosisAssessed':
+          await tx.update(MemberMailDiagnosis, { diagnosisId: event.data.diagnosisId }, { association: safeAssociation(event.data.association) });
+          break;
+        case 'EmailVerificationRequested':
+          await this.dispatch(recorded.id, 'verification', event.data.memberId, tx, () => this.verification(event.data, tx));
+          break;
+        case 'MemberReferred':
+          await this.dispatch(recorded.id, 'referral', event.data.memberId, tx, () => this.decision('referral', event.data, tx));
+          break;
+        case 'MemberDeclined':
+          await this.dispatch(recorded.id, 'not-rare', event.data.memberId, tx, () => this.decision('not-rare', event.data, tx));
+          break;
+      }
+    }
+  }
+
+  /** Empties what is derived from the log, but keeps the dispatches: a rebuild must not mail again. */
+  async reset(tx: EntityManager): Promise<void> {
+    await tx.clear(MemberMailRecipient);
+    await tx.clear(MemberMailDiagnosis);
+  }
+
+  private async dispatch(eventId: string, kind: MemberMailKind, memberId: string, tx: EntityManager, prepare: () => Promise<Prepared>): Promise<void> {
+    if (await tx.existsBy(MemberMailDispatch, { eventId })) return;
+    const prepared = await prepare();
+    let outcome: MemberMailOutcome;
+    let providerMessageId: string | null = null;
+    if ('skip' in prepared) {
+      outcome = prepared.skip;
+    } else {
+      try {
+        providerMessageId = (await this.send(prepared.mail, kind, eventId)).providerMessageId;
+        outcome = 'sent';
+      } catch (error) {
+        if (!(error instanceof MailRejectedError)) throw error;
+        this.logger.warn(`the ${kind} mail for event ${eventId} was rejected (${error.reason})`);
+        outcome = 'rejected';
+      }
+    }
+    await tx.insert(MemberMailDispatch, { eventId, memberId, kind, outcome, providerMessageId });
+  }
+
+  private async send(mail: OutgoingMail, kind: MemberMailKind, eventId: string): Promise<{ providerMessageId: string }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.transport.send(mail);
+      } catch (error) {
+        if (error instanceof MailRejectedError) throw error;
+        const reason = failureKind(error);
+        if (attempt >= this.retryDelaysMs.length) throw new MailNotSentError(`the ${kind} mail for event ${eventId} could not be sent (${reason})`);
+        this.logger.warn(`the ${kind} mail for event ${eventId} failed (${reason}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
+      }
+    }
+  }
+
+  private async verification(data: EmailVerificationRequested['data'], tx: EntityManager): Promise<Prepared> {
+    // A link that no longer works helps nobody (e.g. when the reactor catches up after a long stop).
+    if (new Date(data.expiresAt) <= this.clock.now()) return { skip: 'expired' };
+    const secret = await this.vault.open<{ token: string; email: string } | undefined>(data.memberId, data.sealed, undefined);
+    if (!secret) return { skip: 'erased' };
+    const { language, personal } = await this.recipient(data.memberId, tx);
+    const link = `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/verify?token=${encodeURIComponent(secret.token)}`;
+    const rendered = this.templates.render('verification', language, {
+      name: personal?.name ?? '',
+      link,
+      expiresAt: data.expiresAt,
+      emailChange: data.purpose === 'email-change',
+      contactEmail: this.config.MAIL_FROM,
+    });
+    // An email change goes to the new address: that is the one to prove.
+    return { mail: { to: secret.email, ...rendered, headers: HEADERS } };
+  }
+
+  private async decision(kind: 'referral' | 'not-rare', data: { memberId: string; diagnosisId: string }, tx: EntityManager): Promise<Prepared> {
+    const { language, personal, known } = await this.recipient(data.memberId, tx);
+    if (known && !personal) return { skip: 'erased' };
+    if (!personal?.email) return { skip: 'no-email' };
+    const diagnosis = await tx.findOneBy(MemberMailDiagnosis, { diagnosisId: data.diagnosisId });
+    const common = { name: personal.name, diagnosisName: diagnosis?.name ?? '', contactEmail: this.config.MAIL_FROM };
+    const rendered =
+      kind === 'referral'
+        ? this.templates.render('referral', language, { ...common, association: diagnosis?.association ?? null })
+        : this.templates.render('not-rare', language, common);
+    return { mail: { to: personal.email, ...rendered, headers: HEADERS } };
+  }
+
+  private async recipient(memberId: string, tx: EntityManager): Promise<{ language: string; personal?: PersonalData; known: boolean }> {
+    const row = await tx.findOneBy(MemberMailRecipient, { memberId });
+    if (!row) return { language: 'da', known: false };
+    const personal = await this.vault.open<PersonalData | undefined>(memberId, row.personal, undefined);
+    return { language: row.language, personal, known: true };
+  }
+}
+
+/** Keeps an association's web address only if it is http(s), and its email only if it looks like one. */
+function safeAssociation(association: PatientAssociation | undefined): PatientAssociation | null {
+  if (!association) return null;
+  const url = association.url && /^https?:\/\/[^\s"'<>]+$/i.test(association.url) ? association.url : undefined;
+  const email = association.email && /^[^\s@"'<>]+@[^\s@"'<>]+$/.test(association.email) ? association.email : undefined;
+  return { name: association.name, ...(email ? { email } : {}), ...(url ? { url } : {}) };
+}
+
+/** An error's class and code only: a message may quote an address. */
+function failureKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name} ${code}` : error.name;
+}
