@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DiagnosisLookup } from '../../src/diagnoses/diagnosis-lookup';
+import { DiagnosisCatalogueController } from './diagnosis-catalogue.controller';
+import { DiagnosisCatalogueEntry, DiagnosisCatalogueMember } from './diagnosis-catalogue.entity';
+import { DiagnosisCatalogueProjector } from './diagnosis-catalogue.projector';
+import { DiagnosisCatalogue } from './diagnosis-catalogue.queries';
+
+/** The diagnosis catalogue: its projection, its queries and routes, and the DiagnosisLookup. */
+@Module({
+  imports: [TypeOrmModule.forFeature([DiagnosisCatalogueEntry, DiagnosisCatalogueMember])],
+  controllers: [DiagnosisCatalogueController],
+  providers: [DiagnosisCatalogueProjector, DiagnosisCatalogue, { provide: DiagnosisLookup, useExisting: DiagnosisCatalogue }],
+  exports: [DiagnosisCatalogueProjector, DiagnosisCatalogue, DiagnosisLookup],
+})
+export class DiagnosisCatalogueModule {}
