@@ -1,8 +1,18 @@
 import type { Type } from '@nestjs/common';
 import type { Projection } from './runner/projection';
+import { AdmissionsModule } from './admissions/admissions.module';
+import { AdmissionsReactor } from './admissions/admissions.reactor';
+import { DiagnosisCatalogueModule } from './diagnosis-catalogue/diagnosis-catalogue.module';
+import { DiagnosisCatalogueProjector } from './diagnosis-catalogue/diagnosis-catalogue.projector';
+import { GroupRosterModule } from './group-roster/group-roster.module';
+import { GroupRosterProjector } from './group-roster/group-roster.projector';
+import { MemberDirectoryModule } from './member-directory/member-directory.module';
+import { MemberDirectoryProjector } from './member-directory/member-directory.projector';
+import { MemberMailModule } from './member-mail/member-mail.module';
+import { MemberMailReactor } from './member-mail/member-mail.reactor';
 
 /** The modules of every read model and reactor, each a folder beside this file. */
-export const PROJECTION_MODULES: Array<Type<unknown>> = [];
+export const PROJECTION_MODULES: Array<Type<unknown>> = [DiagnosisCatalogueModule, AdmissionsModule, MemberMailModule, GroupRosterModule, MemberDirectoryModule];
 
 /** Every projection the runner drives (each provided by one of the modules above). */
-export const ALL_PROJECTIONS: Array<Type<Projection>> = [];
+export const ALL_PROJECTIONS: Array<Type<Projection>> = [DiagnosisCatalogueProjector, AdmissionsReactor, MemberMailReactor, GroupRosterProjector, MemberDirectoryProjector];

@@ -3,18 +3,29 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ALL_PROJECTIONS, PROJECTION_MODULES } from '../projections';
 import { ProjectionsModule } from '../projections/projections.module';
+import { DiagnosesModule } from './diagnoses/diagnoses.module';
 import { HealthModule } from './health/health.module';
 import { AccessGuard } from './http/access.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { RequestLoggerMiddleware } from './http/request-logger.middleware';
 import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module';
+import { MailModule } from './mail/mail.module';
+import { MembershipModule } from './membership/membership.module';
 
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(options), ProjectionsModule.forRoot(PROJECTION_MODULES, ALL_PROJECTIONS), HealthModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(options),
+        MailModule,
+        ProjectionsModule.forRoot(PROJECTION_MODULES, ALL_PROJECTIONS),
+        HealthModule,
+        DiagnosesModule,
+        MembershipModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Pool } from 'pg';
 import { AppConfig } from './config/app-config';
@@ -32,6 +32,19 @@ class ConnectionsCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * The service's pool for the event store, the key vault and other plain-SQL users. An idle
+ * connection the server closes (a restart, or the embedded server stopping after pool.end(),
+ * which does not wait for sockets to close) must not crash the process: the pool reconnects on
+ * next use, so the error is only logged, by its code (a message may quote data).
+ */
+function createPool(connectionString: string): Pool {
+  const pool = new Pool({ connectionString, max: 10 });
+  const logger = new Logger('Database');
+  pool.on('error', (error: Error & { code?: string }) => logger.warn(`idle connection lost (${error.code ?? error.name})`));
+  return pool;
+}
+
 /** Configuration, the database, the event store, the key vault, the clock and ids, for the whole application. */
 @Global()
 @Module({})
@@ -46,7 +59,7 @@ export class InfrastructureModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: DATABASE_URL, useValue: connectionString },
-        { provide: Pool, useFactory: () => new Pool({ connectionString, max: 10 }) },
+        { provide: Pool, useFactory: () => createPool(connectionString) },
         {
           provide: EVENT_STORE,
           inject: [Pool],

@@ -36,12 +36,12 @@ describe('the direction of dependencies', () => {
     expect(offending).toEqual([]);
   });
 
-  it('reads the environment only in the configuration (and main.ts, which hands it over)', () => {
+  it('reads the environment only where the configuration is loaded at start', () => {
     const readers = ['src', 'projections', 'contracts']
       .flatMap(sourceFiles)
       .filter((file) => !file.endsWith('.spec.ts'))
       .filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('process.env'));
-    expect(readers).toEqual(['src/main.ts']);
+    expect(readers).toEqual(['src/startup.ts']);
   });
 
   it('keeps EventStoreDB client code in its one folder', () => {

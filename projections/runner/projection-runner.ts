@@ -99,6 +99,7 @@ export class ProjectionRunner {
           continue;
         }
         await this.prepareCheckpoint();
+        if (!this.running) break; // stop() came while starting up
         this.state = 'active';
         const subscription = this.store.subscribe({
           after: this.position,

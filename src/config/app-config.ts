@@ -46,6 +46,10 @@ export class AppConfig {
   @IsEmail()
   MAIL_FROM!: string;
 
+  /** Where people reach the service: the base of links in emails (e.g. the email verification link). */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http:// or https:// URL' })
+  PUBLIC_URL!: string;
+
   /** Comma-separated role:key pairs, roles secretariat or dpo, keys of 16 or more characters. */
   @ValidateIf((config: AppConfig) => config.API_KEYS !== '')
   @Matches(ROLE_KEY_LIST, { message: 'must be comma-separated role:key pairs (roles secretariat, dpo; keys of 16+ characters)' })
@@ -77,9 +81,10 @@ const DEFAULTS: Record<string, string> = {
   MAIL_TRANSPORT: 'file',
   AWS_REGION: 'eu-north-1',
   MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
+  PUBLIC_URL: 'http://localhost:3000',
   API_KEYS: '',
 };
-const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'API_KEYS', 'MASTER_KEY'] as const;
+const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'PUBLIC_URL', 'API_KEYS', 'MASTER_KEY'] as const;
 
 /**
  * Reads and validates the configuration. Empty variables count as unset. The error names each

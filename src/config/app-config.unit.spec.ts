@@ -12,6 +12,7 @@ describe('configuration', () => {
       MAIL_TRANSPORT: 'file',
       AWS_REGION: 'eu-north-1',
       MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
+      PUBLIC_URL: 'http://localhost:3000',
       API_KEYS: '',
     });
   });
@@ -50,6 +51,8 @@ describe('configuration', () => {
     [{ MAIL_TRANSPORT: 'smtp' }, 'MAIL_TRANSPORT'],
     [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
     [{ SES_ENDPOINT: 'not a url' }, 'SES_ENDPOINT'],
+    [{ PUBLIC_URL: 'netvaerket.example.org' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://netvaerket.example.org' }, 'PUBLIC_URL'],
     [{ AWS_REGION: 'Europe' }, 'AWS_REGION'],
     [{ API_KEYS: 'admin:abcdefghijklmnopq' }, 'API_KEYS'],
     [{ API_KEYS: 'secretariat:short' }, 'API_KEYS'],

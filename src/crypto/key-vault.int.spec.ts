@@ -58,6 +58,21 @@ describe('the key vault', () => {
     await expect(vault.seal(subject, personal)).rejects.toThrow(SubjectErasedError);
   });
 
+  it('opens many values at once, from a cold cache, with the replacement for an erased subject', async () => {
+    const [alice, bob, erased] = [randomUUID(), randomUUID(), randomUUID()];
+    const items = [
+      { subjectId: alice, sealed: await vault.seal(alice, { n: 1 }) },
+      { subjectId: bob, sealed: await vault.seal(bob, { n: 2 }) },
+      { subjectId: erased, sealed: await vault.seal(erased, { n: 3 }) },
+      { subjectId: alice, sealed: await vault.seal(alice, { n: 4 }) },
+    ];
+    await vault.shred(erased);
+    const cold = new KeyVault(database.pool, masterKey);
+    expect(await cold.openMany(items, null)).toEqual([{ n: 1 }, { n: 2 }, null, { n: 4 }]);
+    expect(await cold.openMany(items, null)).toEqual([{ n: 1 }, { n: 2 }, null, { n: 4 }]);
+    expect(await cold.openMany([], null)).toEqual([]);
+  });
+
   it('concurrent first seals of one subject agree on one key', async () => {
     const subject = randomUUID();
     const vaults = [0, 1, 2, 3].map(() => new KeyVault(database.pool, masterKey));

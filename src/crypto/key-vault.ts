@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 
@@ -49,6 +49,48 @@ export class KeyVault {
     if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('Not a sealed value');
     const plain = decrypt(key, Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'), subjectId);
     return JSON.parse(plain.toString('utf8')) as T;
+  }
+
+  /**
+   * open() for many values at once (a roster): the keys not in the cache are looked up in one
+   * query. A value whose subject was erased (or never had a key) opens to `replacement`.
+   */
+  async openMany<T>(items: ReadonlyArray<{ subjectId: string; sealed: string }>, replacement: T): Promise<T[]> {
+    const keys = new Map<string, Buffer | undefined>();
+    const missing: string[] = [];
+    for (const subjectId of new Set(items.map((item) => item.subjectId))) {
+      const cached = this.cache.get(subjectId);
+      if (cached) keys.set(subjectId, cached);
+      else missing.push(subjectId);
+    }
+    if (missing.length > 0) {
+      const result = await this.pool.query<{ subject_id: string; wrapped_key: Buffer | null }>(
+        'SELECT subject_id::text, wrapped_key FROM data_keys WHERE subject_id = ANY($1::uuid[])',
+        [missing],
+      );
+      const wrappedKeys = new Map(result.rows.map((row) => [row.subject_id, row.wrapped_key]));
+      for (const subjectId of missing) {
+        const wrapped = wrappedKeys.get(subjectId.toLowerCase());
+        const key = wrapped ? decrypt(this.masterKey, wrapped, subjectId) : undefined;
+        if (key) this.cache.set(subjectId, key);
+        keys.set(subjectId, key);
+      }
+    }
+    return items.map(({ subjectId, sealed }) => {
+      const key = keys.get(subjectId);
+      if (!key) return replacement;
+      if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('Not a sealed value');
+      return JSON.parse(decrypt(key, Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'), subjectId).toString('utf8')) as T;
+    });
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256 under a key derived from the master key for `purpose`) of a
+   * value, for looking personal data up without storing it, e.g. an email address.
+   */
+  keyedDigest(purpose: string, value: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), `sjn/${purpose}`, 32));
+    return createHmac('sha256', key).update(value, 'utf8').digest('base64url');
   }
 
   /** Destroys the subject's key for good. Idempotent; also blocks any later seal() for them. */

@@ -8,6 +8,7 @@ export interface PendingVerification {
   purpose: 'sign-up' | 'email-change';
   tokenHash: string;
   expiresAt: string;
+  sealed: Sealed<{ token: string; email: string }>;
 }
 
 /** What decisions about a member need to know, folded from the member's stream. */
@@ -50,7 +51,7 @@ export function evolveMember(state: MemberState, domainEvent: DomainEvent): Memb
       return { ...state, exists: true, memberId, diagnosisId, role, country, language, consent, optIns, personal, channel: consent.channel };
     }
     case 'EmailVerificationRequested':
-      return { ...state, pendingVerification: { purpose: event.data.purpose, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } };
+      return { ...state, pendingVerification: { purpose: event.data.purpose, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt, sealed: event.data.sealed } };
     case 'EmailVerified':
       return { ...state, emailVerified: true, pendingVerification: undefined };
     case 'MemberAdmitted':

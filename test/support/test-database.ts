@@ -19,6 +19,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const connectionString = url.toString();
   await migrate(connectionString);
   const pool = new Pool({ connectionString, max: 10 });
+  pool.on('error', () => undefined); // idle connections closed by DROP DATABASE ... WITH (FORCE)
   return {
     connectionString,
     pool,

@@ -1,0 +1,15 @@
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsMemberId } from './member-id';
+
+/** The secretariat records a suspicion that a member joined under false pretences. */
+export class ReportSuspicionDto {
+  /** The member the suspicion is about. */
+  @IsMemberId()
+  memberId!: string;
+
+  /** What was reported; stored sealed under the reported member's key. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  note!: string;
+}

@@ -1,0 +1,14 @@
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsMemberId } from './member-id';
+
+/** The secretariat restricts a member (GDPR Art. 18): left off every list until lifted. */
+export class RestrictMemberDto {
+  @IsMemberId()
+  memberId!: string;
+
+  /** Why; stored sealed under the member's key (it is about the person). */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}

@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class AccessLogEntryResponse {
+  @ApiProperty({ example: '42' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ enum: ['secretariat', 'dpo'] })
+  role!: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Which API key was used: its index in API_KEYS (never the key).' })
+  keyIndex!: number | null;
+
+  @ApiProperty({ enum: ['member', 'roster'], description: 'member: the member’s record was shown; roster: a roster the member was on.' })
+  kind!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The member id (member) or the diagnosis id of the group (roster).' })
+  subject!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The purpose the staff member gave (?purpose=).' })
+  purpose!: string | null;
+}
+
+export class AccessLogResponse {
+  @ApiProperty({ format: 'uuid' })
+  memberId!: string;
+
+  @ApiProperty({ type: [AccessLogEntryResponse] })
+  entries!: AccessLogEntryResponse[];
+}

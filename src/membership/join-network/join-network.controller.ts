@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JoinNetworkDto } from '../../../contracts/commands/join-network.dto';
+import { Clock } from '../../domain/clock';
+import { Public } from '../../http/access';
+import type { RequestWithCaller } from '../../http/access.guard';
+import { commandContextOf } from '../../http/command-context';
+import { JoinNetworkCommand, type JoinNetworkResult } from './join-network.command';
+
+@ApiTags('membership')
+@Controller('commands')
+export class JoinNetworkController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('join-network')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Sign up for the network (public), or enter a paper/phone/email sign-up (secretariat key, with channel).',
+    description:
+      'A web sign-up answers awaiting-verification and sends a verification email. A sign-up entered by the secretariat ' +
+      'is attested by staff and answers its admission status at once. The same email for the same group returns the first memberId.',
+  })
+  join(@Body() body: JoinNetworkDto, @Req() request: RequestWithCaller): Promise<JoinNetworkResult> {
+    return this.commands.execute(new JoinNetworkCommand(body, commandContextOf(request, this.clock)));
+  }
+}

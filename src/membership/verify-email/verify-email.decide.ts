@@ -1,0 +1,35 @@
+import type { DomainEvent, Sealed } from '../../../contracts/events/domain-event';
+import type { Country, PersonalData } from '../../../contracts/events/membership.events';
+import type { DiagnosisState } from '../../diagnoses/diagnosis';
+import { DomainError, conflict, invalid } from '../../domain/domain-error';
+import { admissionOutcome } from '../admission';
+import type { MemberState } from '../member';
+
+export interface VerifyEmail {
+  /** Whether the token's secret matched the pending link's hash (compared by the handler in constant time). */
+  secretMatches: boolean;
+  diagnosis: DiagnosisState;
+  /** For an email change: the member's details with the new address, sealed. */
+  changedPersonal?: { personal: Sealed<PersonalData>; country: Country };
+  now: Date;
+}
+
+const INVALID_TOKEN = (): DomainError => invalid('invalid-token', 'token', 'This link is not valid. Ask for a new one.');
+
+/**
+ * A verified sign-up is admitted, waits for its diagnosis to be assessed, or is referred or
+ * declined; a verified new address replaces the old one. A link works once and until it expires.
+ */
+export function decideVerifyEmail(state: MemberState, command: VerifyEmail): DomainEvent[] {
+  if (!state.exists) throw INVALID_TOKEN();
+  const pending = state.pendingVerification;
+  if (!pending) throw conflict('already-verified', 'This link has already been used.');
+  if (!command.secretMatches) throw INVALID_TOKEN();
+  if (state.status === 'withdrawn') throw conflict('member-withdrawn', 'This membership has been withdrawn.');
+  if (command.now.getTime() > Date.parse(pending.expiresAt)) throw new DomainError('invalid', 'token-expired', 'This link has expired. Ask for a new one.', 'token');
+  const { memberId } = state;
+  const verified: DomainEvent = { type: 'EmailVerified', data: { memberId, purpose: pending.purpose, verifiedAt: command.now.toISOString() } };
+  if (pending.purpose === 'sign-up') return [verified, admissionOutcome(memberId, command.diagnosis, command.now)];
+  if (!command.changedPersonal) throw new Error('An email change needs the new details');
+  return [verified, { type: 'ContactDetailsUpdated', data: { memberId, country: command.changedPersonal.country, fields: ['email'], personal: command.changedPersonal.personal } }];
+}

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { diagnosisStream } from '../../../contracts/events/diagnosis.events';
+import { memberStream, type PersonalData } from '../../../contracts/events/membership.events';
+import { KeyVault } from '../../crypto/key-vault';
+import { diagnosisEvolver, initialDiagnosisState } from '../../diagnoses/diagnosis';
+import { invalid } from '../../domain/domain-error';
+import { handleCommand, loadState } from '../../event-store/command-handling';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
+import { STATUS_OF, isAdmissionEvent } from '../admission';
+import { type MemberState, memberEvolver } from '../member';
+import { parseVerificationToken, secretMatches } from '../verification-token';
+import { VerifyEmailCommand, type VerifyEmailResult } from './verify-email.command';
+import { decideVerifyEmail } from './verify-email.decide';
+
+@CommandHandler(VerifyEmailCommand)
+export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly vault: KeyVault,
+  ) {}
+
+  async execute({ token, context }: VerifyEmailCommand): Promise<VerifyEmailResult> {
+    const parsed = parseVerificationToken(token);
+    if (!parsed) throw invalid('invalid-token', 'token', 'This link is not valid. Ask for a new one.');
+    const { state: member } = await loadState(this.store, memberStream(parsed.memberId), memberEvolver);
+    const diagnosis = member.exists ? (await loadState(this.store, diagnosisStream(member.diagnosisId), diagnosisEvolver)).state : initialDiagnosisState;
+    const matches = member.pendingVerification !== undefined && secretMatches(parsed.secret, member.pendingVerification.tokenHash);
+    const changedPersonal = matches && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
+
+    const { state, events } = await handleCommand(
+      this.store,
+      memberStream(parsed.memberId),
+      memberEvolver,
+      (current) => decideVerifyEmail(current, { secretMatches: matches, diagnosis, changedPersonal, now: context.now }),
+      context,
+    );
+    const outcome = events.find(isAdmissionEvent);
+    return { memberId: parsed.memberId, status: outcome ? STATUS_OF[outcome.type] : state.status };
+  }
+
+  /** The member's details with the verified new address, sealed again under their key. */
+  private async withNewEmail(member: MemberState): Promise<{ personal: string; country: MemberState['country'] }> {
+    const pending = await this.vault.open<{ email: string } | undefined>(member.memberId, member.pendingVerification?.sealed ?? '', undefined);
+    const current = await this.vault.open<PersonalData | undefined>(member.memberId, member.personal, undefined);
+    if (!pending || !current) throw invalid('invalid-token', 'token', 'This link is not valid. Ask for a new one.');
+    return { personal: await this.vault.seal(member.memberId, { ...current, email: pending.email }), country: member.country };
+  }
+}
