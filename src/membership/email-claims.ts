@@ -39,6 +39,15 @@ export class EmailClaims {
     return result.rowCount === 1;
   }
 
+  /** After a verified change of address: the member now holds the new address in their group. */
+  async move(memberId: string, diagnosisId: string, newEmailDigest: string): Promise<void> {
+    await this.pool.query(
+      `WITH released AS (DELETE FROM member_email_claims WHERE member_id = $1)
+       INSERT INTO member_email_claims (email_digest, diagnosis_id, member_id) VALUES ($3, $2, $1) ON CONFLICT DO NOTHING`,
+      [memberId, diagnosisId, newEmailDigest],
+    );
+  }
+
   async release(emailDigest: string, diagnosisId: string, memberId: string): Promise<void> {
     await this.pool.query('DELETE FROM member_email_claims WHERE email_digest = $1 AND diagnosis_id = $2 AND member_id = $3', [emailDigest, diagnosisId, memberId]);
   }

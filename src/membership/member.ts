@@ -27,6 +27,8 @@ export interface MemberState {
   personal: Sealed<PersonalData>;
   emailVerified: boolean;
   pendingVerification?: PendingVerification;
+  /** Hash of the last link used, so that a second click is told "already used", not "invalid". */
+  usedTokenHash?: string;
 }
 
 export const initialMemberState: MemberState = {
@@ -53,7 +55,7 @@ export function evolveMember(state: MemberState, domainEvent: DomainEvent): Memb
     case 'EmailVerificationRequested':
       return { ...state, pendingVerification: { purpose: event.data.purpose, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt, sealed: event.data.sealed } };
     case 'EmailVerified':
-      return { ...state, emailVerified: true, pendingVerification: undefined };
+      return { ...state, emailVerified: true, pendingVerification: undefined, usedTokenHash: state.pendingVerification?.tokenHash };
     case 'MemberAdmitted':
       return { ...state, status: 'admitted' };
     case 'MemberAwaitingAssessment':

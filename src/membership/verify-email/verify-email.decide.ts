@@ -6,8 +6,8 @@ import { admissionOutcome } from '../admission';
 import type { MemberState } from '../member';
 
 export interface VerifyEmail {
-  /** Whether the token's secret matched the pending link's hash (compared by the handler in constant time). */
-  secretMatches: boolean;
+  /** Which link the token's secret matched (the handler compares hashes in constant time). */
+  matched: 'pending' | 'used' | 'none';
   diagnosis: DiagnosisState;
   /** For an email change: the member's details with the new address, sealed. */
   changedPersonal?: { personal: Sealed<PersonalData>; country: Country };
@@ -21,10 +21,9 @@ const INVALID_TOKEN = (): DomainError => invalid('invalid-token', 'token', 'This
  * declined; a verified new address replaces the old one. A link works once and until it expires.
  */
 export function decideVerifyEmail(state: MemberState, command: VerifyEmail): DomainEvent[] {
-  if (!state.exists) throw INVALID_TOKEN();
+  if (command.matched === 'used') throw conflict('already-verified', 'This link has already been used.');
   const pending = state.pendingVerification;
-  if (!pending) throw conflict('already-verified', 'This link has already been used.');
-  if (!command.secretMatches) throw INVALID_TOKEN();
+  if (!state.exists || !pending || command.matched !== 'pending') throw INVALID_TOKEN();
   if (state.status === 'withdrawn') throw conflict('member-withdrawn', 'This membership has been withdrawn.');
   if (command.now.getTime() > Date.parse(pending.expiresAt)) throw new DomainError('invalid', 'token-expired', 'This link has expired. Ask for a new one.', 'token');
   const { memberId } = state;

@@ -8,6 +8,7 @@ import { invalid } from '../../domain/domain-error';
 import { handleCommand, loadState } from '../../event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { STATUS_OF, isAdmissionEvent } from '../admission';
+import { EmailClaims } from '../email-claims';
 import { type MemberState, memberEvolver } from '../member';
 import { parseVerificationToken, secretMatches } from '../verification-token';
 import { VerifyEmailCommand, type VerifyEmailResult } from './verify-email.command';
@@ -18,6 +19,7 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly vault: KeyVault,
+    private readonly claims: EmailClaims,
   ) {}
 
   async execute({ token, context }: VerifyEmailCommand): Promise<VerifyEmailResult> {
@@ -25,25 +27,33 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
     if (!parsed) throw invalid('invalid-token', 'token', 'This link is not valid. Ask for a new one.');
     const { state: member } = await loadState(this.store, memberStream(parsed.memberId), memberEvolver);
     const diagnosis = member.exists ? (await loadState(this.store, diagnosisStream(member.diagnosisId), diagnosisEvolver)).state : initialDiagnosisState;
-    const matches = member.pendingVerification !== undefined && secretMatches(parsed.secret, member.pendingVerification.tokenHash);
-    const changedPersonal = matches && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
+    const matched = matchedLink(member, parsed.secret);
+    const change = matched === 'pending' && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
 
     const { state, events } = await handleCommand(
       this.store,
       memberStream(parsed.memberId),
       memberEvolver,
-      (current) => decideVerifyEmail(current, { secretMatches: matches, diagnosis, changedPersonal, now: context.now }),
+      (current) => decideVerifyEmail(current, { matched, diagnosis, changedPersonal: change?.changed, now: context.now }),
       context,
     );
+    if (change) await this.claims.move(parsed.memberId, member.diagnosisId, this.claims.digest(change.email));
     const outcome = events.find(isAdmissionEvent);
     return { memberId: parsed.memberId, status: outcome ? STATUS_OF[outcome.type] : state.status };
   }
 
   /** The member's details with the verified new address, sealed again under their key. */
-  private async withNewEmail(member: MemberState): Promise<{ personal: string; country: MemberState['country'] }> {
+  private async withNewEmail(member: MemberState): Promise<{ changed: { personal: string; country: MemberState['country'] }; email: string }> {
     const pending = await this.vault.open<{ email: string } | undefined>(member.memberId, member.pendingVerification?.sealed ?? '', undefined);
     const current = await this.vault.open<PersonalData | undefined>(member.memberId, member.personal, undefined);
     if (!pending || !current) throw invalid('invalid-token', 'token', 'This link is not valid. Ask for a new one.');
-    return { personal: await this.vault.seal(member.memberId, { ...current, email: pending.email }), country: member.country };
+    const personal = await this.vault.seal(member.memberId, { ...current, email: pending.email });
+    return { changed: { personal, country: member.country }, email: pending.email };
   }
+}
+
+function matchedLink(member: MemberState, secret: string): 'pending' | 'used' | 'none' {
+  if (member.pendingVerification && secretMatches(secret, member.pendingVerification.tokenHash)) return 'pending';
+  if (member.usedTokenHash && secretMatches(secret, member.usedTokenHash)) return 'used';
+  return 'none';
 }

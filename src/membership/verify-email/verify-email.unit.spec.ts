@@ -26,7 +26,7 @@ const requested = (purpose: 'sign-up' | 'email-change', expiresAt = '2026-12-01T
   type: 'EmailVerificationRequested',
   data: { memberId: MEMBER, purpose, tokenHash: 'hash', expiresAt, sealed: 'v1.token' },
 });
-const verify = (overrides: Partial<VerifyEmail> = {}): VerifyEmail => ({ secretMatches: true, diagnosis: diagnosis('open'), now: NOW, ...overrides });
+const verify = (overrides: Partial<VerifyEmail> = {}): VerifyEmail => ({ matched: 'pending', diagnosis: diagnosis('open'), now: NOW, ...overrides });
 const verified = (purpose: string) => ({ type: 'EmailVerified', data: { memberId: MEMBER, purpose, verifiedAt: NOW.toISOString() } });
 
 describe('verify-email', () => {
@@ -54,13 +54,13 @@ describe('verify-email', () => {
 
   it('a link works once', () => {
     given(memberEvolver, [joined, requested('sign-up'), verified('sign-up')])
-      .when((state) => decideVerifyEmail(state, verify()))
+      .when((state) => decideVerifyEmail(state, verify({ matched: 'used' })))
       .thenFails({ kind: 'conflict', rule: 'already-verified' });
   });
 
   it('refuses a wrong secret, an expired link, and a member that does not exist', () => {
     given(memberEvolver, [joined, requested('sign-up')])
-      .when((state) => decideVerifyEmail(state, verify({ secretMatches: false })))
+      .when((state) => decideVerifyEmail(state, verify({ matched: 'none' })))
       .thenFails({ kind: 'invalid', rule: 'invalid-token', field: 'token' });
     given(memberEvolver, [joined, requested('sign-up', '2026-11-29T11:59:59.000Z')])
       .when((state) => decideVerifyEmail(state, verify()))
