@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
 import { testEvent } from './support/events';
-import { spawnService, waitForHealthy } from './support/service-process';
+import { runCli, spawnService, waitForHealthy } from './support/service-process';
 
 /** The service as `npm start` runs it: its own embedded PostgreSQL under DATA_DIR. */
 describe('the service process on embedded defaults', () => {
@@ -20,6 +20,25 @@ describe('the service process on embedded defaults', () => {
     const health = await waitForHealthy(first);
     expect(health).toEqual(expect.objectContaining({ status: 'ok' }));
     const masterKey = await readFile(join(dataDir, 'master.key'), 'utf8');
+
+    // The built service documents request bodies from the DTOs (the Swagger compiler plugin).
+    const openapi = (await (await fetch(`${first.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
+    const joinBody = openapi.paths['/commands/join-network'].post.requestBody?.content['application/json'].schema.$ref ?? '';
+    const joinSchema = openapi.components.schemas[joinBody.split('/').pop() ?? ''];
+    expect(Object.keys(joinSchema.properties ?? {})).toEqual(expect.arrayContaining(['role', 'name', 'email', 'phone', 'address', 'diagnosis', 'consent']));
+    expect(joinSchema.required).toEqual(expect.arrayContaining(['role', 'name', 'phone', 'address', 'language', 'diagnosis', 'consent']));
+
+    // The projections CLI works beside the running service, on its embedded server.
+    const cli = (...args: string[]) => runCli(args, { DATA_DIR: dataDir });
+    expect(await cli('list')).toEqual(expect.objectContaining({ code: 0, stdout: expect.stringContaining('diagnosis-catalogue') }));
+    expect(await cli('rebuild', 'diagnosis-catalogue')).toEqual(expect.objectContaining({ code: 0, stderr: expect.stringContaining('rebuilt diagnosis-catalogue') }));
+    expect(await cli('rebuild', 'no-such-projection')).toEqual(expect.objectContaining({ code: 1, stderr: expect.stringContaining('no projection named') }));
+    expect(await cli('frobnicate')).toEqual(expect.objectContaining({ code: 64 }));
+    const diagnoses = (await (await fetch(`${first.url}/diagnoses`)).json()) as Array<{ name: string }>;
+    expect(diagnoses.map((d) => d.name)).toEqual([expect.stringMatching(/^Udiagnosticeret/)]);
 
     // Write an event straight into the embedded server, as a command would.
     const [pid, , , port] = (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n');

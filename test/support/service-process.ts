@@ -3,6 +3,19 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+export const PROJECTIONS_CLI = join(__dirname, '..', '..', 'dist', 'projections', 'cli.js');
+
+/** Runs the built projections CLI to its end. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [PROJECTIONS_CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 export interface ServiceProcess {
   child: ChildProcess;
