@@ -89,6 +89,9 @@ export type SuspicionReported = DomainEvent<'SuspicionReported', { memberId: str
 export type MemberRestricted = DomainEvent<'MemberRestricted', { memberId: string; reason: Sealed<string>; restrictedAt: string }>;
 export type RestrictionLifted = DomainEvent<'RestrictionLifted', { memberId: string; liftedAt: string }>;
 
+/** Erasure (Art. 17): the member's key is shredded; this event holds no personal data. */
+export type MemberErased = DomainEvent<'MemberErased', { memberId: string; erasedBy: 'member' | 'secretariat' | 'retention'; erasedAt: string }>;
+
 export type MemberEvent =
   | MemberJoined
   | EmailVerificationRequested
@@ -101,4 +104,5 @@ export type MemberEvent =
   | ContactDetailsUpdated
   | SuspicionReported
   | MemberRestricted
-  | RestrictionLifted;
+  | RestrictionLifted
+  | MemberErased;

@@ -1,0 +1,76 @@
+import type { DomainEvent } from './domain-event';
+import type { ContactField } from './membership.events';
+
+/** One version of a group's contact list: `contact-list-<diagnosisId>`. */
+export const contactListStream = (diagnosisId: string): string => `contact-list-${diagnosisId}`;
+/** One message to one recipient (a list, a correction or a deletion notice): `dispatch-<dispatchId>`. */
+export const dispatchStream = (dispatchId: string): string => `dispatch-${dispatchId}`;
+
+/** A person on a list version: which of their fields were shown, and a keyed digest of the values shown. */
+export interface ListEntry {
+  subjectId: string;
+  fields: ContactField[];
+  /** HMAC of the shown values: proves later what was sent without keeping the values. */
+  digest: string;
+  /** Whether the person allowed their data to go to recipients in Greenland. */
+  greenland: boolean;
+}
+
+/**
+ * A group's list as it stood at a log position: everyone who may be shown to the group's
+ * members (the group's listable members and the cluster-scope members of linked groups). Stored
+ * once; each dispatch refers to it, so storage grows with recipients + entries.
+ */
+export type ContactListVersionPublished = DomainEvent<
+  'ContactListVersionPublished',
+  { diagnosisId: string; version: number; builtAtPosition: string; entries: ListEntry[]; newcomers: string[] }
+>;
+
+/**
+ * Which part of a version a recipient got: every entry but their own, and in Greenland (a third
+ * country) only the entries that allowed it.
+ */
+export interface RecipientView {
+  greenlandOnly: boolean;
+}
+
+/** Recorded BEFORE the message goes to the mail transport: the log may over-report a send, never under-report one. */
+export type ContactListDispatched = DomainEvent<
+  'ContactListDispatched',
+  {
+    dispatchId: string;
+    recipientId: string;
+    diagnosisId: string;
+    listVersion: number;
+    builtAtPosition: string;
+    view: RecipientView;
+    /** Printed in the message, so that a leaked copy can be traced to its recipient. */
+    listReference: string;
+    /** Same recipient + same list version = same key: a retried dispatch is recognised. */
+    idempotencyKey: string;
+    channel: 'email';
+  }
+>;
+
+/** A rectified entry sent to a member who received the old one (GDPR Art. 16 + 19). */
+export type CorrectionDispatched = DomainEvent<
+  'CorrectionDispatched',
+  { dispatchId: string; recipientId: string; subjectId: string; entry: ListEntry; builtAtPosition: string; listReference: string; channel: 'email' }
+>;
+
+/** A notice to delete a person's entry (withdrawn, restricted, erased, left): no data about them is sent. */
+export type DeletionNoticeDispatched = DomainEvent<
+  'DeletionNoticeDispatched',
+  { dispatchId: string; recipientId: string; subjectId: string; reason: 'withdrawn' | 'restricted' | 'erased' | 'left'; listReference: string; channel: 'email' }
+>;
+
+export type ContactListDelivered = DomainEvent<'ContactListDelivered', { dispatchId: string; providerMessageId: string; attempt: number; resent: boolean }>;
+export type ContactListDeliveryFailed = DomainEvent<'ContactListDeliveryFailed', { dispatchId: string; attempt: number; reason: string; final: boolean }>;
+
+export type ContactListEvent =
+  | ContactListVersionPublished
+  | ContactListDispatched
+  | CorrectionDispatched
+  | DeletionNoticeDispatched
+  | ContactListDelivered
+  | ContactListDeliveryFailed;
