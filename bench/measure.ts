@@ -26,7 +26,8 @@ export async function throughput(operation: Operation, options: { durationMs: nu
   let operations = 0;
   const loop = async (worker: number): Promise<void> => {
     while (performance.now() < deadline) {
-      units += await operation(worker);
+      const handled = await operation(worker); // not `units += await …`: that reads units before awaiting
+      units += handled;
       operations++;
     }
   };

@@ -34,15 +34,29 @@ export async function loadState<State>(store: EventStore, streamId: string, evol
  * The shape of every command handler: load the stream, fold it, decide, append with the
  * revision that was read (a concurrent change makes the append fail with a conflict, 409).
  */
-export async function handleCommand<State>(
+export function handleCommand<State>(
   store: EventStore,
   streamId: string,
   evolver: Evolver<State>,
   decide: (state: State) => DomainEvent[],
   context: CommandContext,
 ): Promise<{ state: State; events: DomainEvent[]; result?: AppendResult }> {
+  return handlePreparedCommand(store, streamId, evolver, { prepare: async () => undefined, decide: (state) => decide(state) }, context);
+}
+
+/**
+ * handleCommand for decisions that need I/O on the loaded state first (e.g. sealing personal
+ * data under the member's key): `prepare` runs between folding and the pure decide.
+ */
+export async function handlePreparedCommand<State, Prepared>(
+  store: EventStore,
+  streamId: string,
+  evolver: Evolver<State>,
+  steps: { prepare(state: State): Promise<Prepared>; decide(state: State, prepared: Prepared): DomainEvent[] },
+  context: CommandContext,
+): Promise<{ state: State; events: DomainEvent[]; result?: AppendResult }> {
   const { state, revision } = await loadState(store, streamId, evolver);
-  const events = decide(state);
+  const events = steps.decide(state, await steps.prepare(state));
   if (events.length === 0) return { state, events };
   const result = await store.append(streamId, toNewEvents(events, context), revision < 0 ? 'no_stream' : revision);
   return { state: events.reduce((current, event) => evolver.evolve(current, event), state), events, result };

@@ -2,18 +2,12 @@ import type { DomainEvent } from '../../contracts/events/domain-event';
 import { memberStream } from '../../contracts/events/membership.events';
 import { type KeyVault, SubjectErasedError } from '../crypto/key-vault';
 import { conflict } from '../domain/domain-error';
-import { type CommandContext, loadState, toNewEvents } from '../event-store/command-handling';
+import { type CommandContext, handlePreparedCommand } from '../event-store/command-handling';
 import type { EventStore } from '../event-store/event-store.port';
-import { evolveMember, type MemberState, memberEvolver } from './member';
+import { type MemberState, memberEvolver } from './member';
 
-/**
- * handleCommand (src/event-store/command-handling.ts) for member commands whose events carry
- * sealed values, which need I/O between loading and deciding: load and fold the member's stream,
- * `prepare` (check the command against the state first, so nothing is sealed for a member who
- * does not exist, then seal), decide (pure), append at the revision that was read. A concurrent
- * change makes the append fail with WrongExpectedRevisionError (409).
- */
-export async function handleSealingCommand<Prepared>(
+/** handlePreparedCommand on a member's stream: `prepare` checks the state, then seals. */
+export function handleSealingCommand<Prepared>(
   store: EventStore,
   memberId: string,
   steps: {
@@ -22,13 +16,7 @@ export async function handleSealingCommand<Prepared>(
   },
   context: CommandContext,
 ): Promise<{ state: MemberState; events: DomainEvent[] }> {
-  const streamId = memberStream(memberId);
-  const { state, revision } = await loadState(store, streamId, memberEvolver);
-  const prepared = await steps.prepare(state);
-  const events = steps.decide(state, prepared);
-  if (events.length === 0) return { state, events };
-  await store.append(streamId, toNewEvents(events, context), revision < 0 ? 'no_stream' : revision);
-  return { state: events.reduce(evolveMember, state), events };
+  return handlePreparedCommand(store, memberStream(memberId), memberEvolver, steps, context);
 }
 
 /** Seals a value under the member's key; a member whose key was shredded (erased) is a conflict. */
