@@ -3,7 +3,8 @@ import type { DiagnosisRegistered } from '../contracts/events/diagnosis.events';
 import { diagnosisStream } from '../contracts/events/diagnosis.events';
 import type { DomainEvent } from '../contracts/events/domain-event';
 import type { RecordedEvent } from '../contracts/events/event-envelope';
-import { type MemberJoined, memberStream, type PersonalData } from '../contracts/events/membership.events';
+import { memberStream, type PersonalData } from '../contracts/events/membership.events';
+import { memberJoined } from './support/recorded-events';
 import { KeyVault } from '../src/crypto/key-vault';
 import { toNewEvents } from '../src/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
@@ -85,29 +86,7 @@ describe('member administration by the secretariat, over HTTP', () => {
   const admittedMember = async (personal: PersonalData): Promise<string> => {
     const memberId = randomUUID();
     const now = new Date().toISOString();
-    const joined: MemberJoined = {
-      type: 'MemberJoined',
-      data: {
-        memberId,
-        diagnosisId: GROUP,
-        role: 'patient',
-        country: 'DK',
-        language: 'da',
-        consent: {
-          textVersion: '1',
-          language: 'da',
-          channel: 'web',
-          givenBy: 'self',
-          attestedByStaff: false,
-          sharedFields: ['address', 'phone', 'email'],
-          scope: 'group',
-          allowTransferToGreenland: false,
-          givenAt: now,
-        },
-        optIns: { newsletter: true, meetups: true, facebookInvite: false },
-        personal: await vault.seal(memberId, personal),
-      },
-    };
+    const joined = memberJoined(memberId, GROUP, { optIns: { newsletter: true, meetups: true, facebookInvite: false }, personal: await vault.seal(memberId, personal) });
     await append(memberStream(memberId), [
       joined,
       { type: 'EmailVerified', data: { memberId, purpose: 'sign-up', verifiedAt: now } },

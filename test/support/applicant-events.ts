@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../contracts/events/domain-event';
 import type { EventMetadata, NewEvent } from '../../contracts/events/event-envelope';
 import type { MemberJoined } from '../../contracts/events/membership.events';
+import { memberJoined } from './recorded-events';
 
 /**
  * Events of applicants and diagnoses for projection, reactor and end-to-end specs, written
@@ -10,29 +11,8 @@ import type { MemberJoined } from '../../contracts/events/membership.events';
 export const AT = '2026-11-29T12:00:00.000Z';
 
 export function joined(memberId: string, diagnosisId: string, { attestedByStaff = false } = {}): MemberJoined {
-  return {
-    type: 'MemberJoined',
-    data: {
-      memberId,
-      diagnosisId,
-      role: 'patient',
-      country: 'DK',
-      language: 'da',
-      consent: {
-        textVersion: '1',
-        language: 'da',
-        channel: attestedByStaff ? 'paper' : 'web',
-        givenBy: 'self',
-        attestedByStaff,
-        sharedFields: ['address', 'phone', 'email'],
-        scope: 'group',
-        allowTransferToGreenland: false,
-        givenAt: AT,
-      },
-      optIns: { newsletter: false, meetups: false, facebookInvite: false },
-      personal: 'v1.sealed-personal',
-    },
-  };
+  const event = memberJoined(memberId, diagnosisId, { optIns: { newsletter: false, meetups: false, facebookInvite: false }, personal: 'v1.sealed-personal' });
+  return { ...event, data: { ...event.data, consent: { ...event.data.consent, attestedByStaff, channel: attestedByStaff ? 'paper' : 'web', givenAt: AT } } };
 }
 
 export const verified = (memberId: string): DomainEvent => ({ type: 'EmailVerified', data: { memberId, purpose: 'sign-up', verifiedAt: AT } });

@@ -6,6 +6,7 @@ import type {
   MemberReferred,
   MemberRestricted,
 } from '../../contracts/events/membership.events';
+import { memberJoined } from './recorded-events';
 
 /** Events of one member's stream for decider specs: ids and times fixed, personal data as stand-in sealed text. */
 export const MEMBER = '7d4c1c1e-2222-4aaa-8bbb-000000000002';
@@ -13,30 +14,7 @@ export const DIAGNOSIS = 'd1000000-0000-4000-8000-000000000001';
 export const JOINED_AT = '2026-11-01T10:00:00.000Z';
 
 export function joined(overrides: Partial<MemberJoined['data']> = {}): MemberJoined {
-  return {
-    type: 'MemberJoined',
-    data: {
-      memberId: MEMBER,
-      diagnosisId: DIAGNOSIS,
-      role: 'patient',
-      country: 'DK',
-      language: 'da',
-      consent: {
-        textVersion: '1',
-        language: 'da',
-        channel: 'web',
-        givenBy: 'self',
-        attestedByStaff: false,
-        sharedFields: ['address', 'phone', 'email'],
-        scope: 'group',
-        allowTransferToGreenland: false,
-        givenAt: JOINED_AT,
-      },
-      optIns: { newsletter: true, meetups: false, facebookInvite: false },
-      personal: 'v1.sealed-personal',
-      ...overrides,
-    },
-  };
+  return memberJoined(MEMBER, DIAGNOSIS, { personal: 'v1.sealed-personal', ...overrides });
 }
 
 export const verified = (): EmailVerified => ({ type: 'EmailVerified', data: { memberId: MEMBER, purpose: 'sign-up', verifiedAt: JOINED_AT } });
