@@ -94,6 +94,8 @@ export class PostgresEventStore implements EventStore {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        // Let the callers just answered append again first, so the next call carries them all.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.takeBatch();
         try {
           this.settle(batch, await this.callAppend(this.pool, batch));
