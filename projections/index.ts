@@ -2,8 +2,12 @@ import type { Type } from '@nestjs/common';
 import type { Projection } from './runner/projection';
 import { AdmissionsModule } from './admissions/admissions.module';
 import { AdmissionsReactor } from './admissions/admissions.reactor';
+import { ContactListPlannerModule } from './contact-list-planner/contact-list-planner.module';
+import { ContactListPlannerProjector } from './contact-list-planner/contact-list-planner.projector';
 import { DiagnosisCatalogueModule } from './diagnosis-catalogue/diagnosis-catalogue.module';
 import { DiagnosisCatalogueProjector } from './diagnosis-catalogue/diagnosis-catalogue.projector';
+import { DisclosureLogModule } from './disclosure-log/disclosure-log.module';
+import { DisclosureLogProjector } from './disclosure-log/disclosure-log.projector';
 import { GroupRosterModule } from './group-roster/group-roster.module';
 import { GroupRosterProjector } from './group-roster/group-roster.projector';
 import { MemberDirectoryModule } from './member-directory/member-directory.module';
@@ -12,7 +16,7 @@ import { MemberMailModule } from './member-mail/member-mail.module';
 import { MemberMailReactor } from './member-mail/member-mail.reactor';
 
 /** The modules of every read model and reactor, each a folder beside this file. */
-export const PROJECTION_MODULES: Array<Type<unknown>> = [DiagnosisCatalogueModule, AdmissionsModule, MemberMailModule, GroupRosterModule, MemberDirectoryModule];
+export const PROJECTION_MODULES: Array<Type<unknown>> = [DiagnosisCatalogueModule, AdmissionsModule, MemberMailModule, GroupRosterModule, MemberDirectoryModule, DisclosureLogModule, ContactListPlannerModule];
 
 /** Every projection the runner drives (each provided by one of the modules above). */
-export const ALL_PROJECTIONS: Array<Type<Projection>> = [DiagnosisCatalogueProjector, AdmissionsReactor, MemberMailReactor, GroupRosterProjector, MemberDirectoryProjector];
+export const ALL_PROJECTIONS: Array<Type<Projection>> = [DiagnosisCatalogueProjector, AdmissionsReactor, MemberMailReactor, GroupRosterProjector, MemberDirectoryProjector, DisclosureLogProjector, ContactListPlannerProjector];

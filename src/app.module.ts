@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ALL_PROJECTIONS, PROJECTION_MODULES } from '../projections';
 import { ProjectionsModule } from '../projections/projections.module';
+import { ContactListsModule } from './contact-lists/contact-lists.module';
 import { DiagnosesModule } from './diagnoses/diagnoses.module';
 import { HealthModule } from './health/health.module';
 import { AccessGuard } from './http/access.guard';
@@ -25,6 +26,7 @@ export class AppModule implements NestModule {
         HealthModule,
         DiagnosesModule,
         MembershipModule,
+        ContactListsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

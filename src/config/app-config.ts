@@ -61,6 +61,15 @@ export class AppConfig {
   @IsBase64({}, { message: 'must be base64 of 32 random bytes' })
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
   MASTER_KEY?: string;
+
+  /**
+   * How long after a member is admitted their group's updated contact list goes out: members
+   * admitted within this window are gathered into one list per recipient. 0 sends at once.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number of seconds, 0 or more' })
+  @Min(0, { message: 'must be a whole number of seconds, 0 or more' })
+  LIST_UPDATE_DEBOUNCE_SECONDS!: number;
 }
 
 export type StaffRole = 'secretariat' | 'dpo';
@@ -83,8 +92,9 @@ const DEFAULTS: Record<string, string> = {
   MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
   PUBLIC_URL: 'http://localhost:3000',
   API_KEYS: '',
+  LIST_UPDATE_DEBOUNCE_SECONDS: '300',
 };
-const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'PUBLIC_URL', 'API_KEYS', 'MASTER_KEY'] as const;
+const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'PUBLIC_URL', 'API_KEYS', 'MASTER_KEY', 'LIST_UPDATE_DEBOUNCE_SECONDS'] as const;
 
 /**
  * Reads and validates the configuration. Empty variables count as unset. The error names each

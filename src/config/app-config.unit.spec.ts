@@ -14,6 +14,7 @@ describe('configuration', () => {
       MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
       PUBLIC_URL: 'http://localhost:3000',
       API_KEYS: '',
+      LIST_UPDATE_DEBOUNCE_SECONDS: 300,
     });
   });
 
@@ -30,9 +31,10 @@ describe('configuration', () => {
       MAIL_FROM: 'netvaerk@example.org',
       API_KEYS: 'secretariat:abcdefghijklmnop,dpo:0123456789abcdefXYZ',
       MASTER_KEY,
+      LIST_UPDATE_DEBOUNCE_SECONDS: '0',
     });
     expect(config).toEqual(
-      expect.objectContaining({ PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+      expect.objectContaining({ LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
     );
     expect(parseApiKeys(config.API_KEYS)).toEqual([
       { role: 'secretariat', key: 'abcdefghijklmnop' },
@@ -56,6 +58,9 @@ describe('configuration', () => {
     [{ AWS_REGION: 'Europe' }, 'AWS_REGION'],
     [{ API_KEYS: 'admin:abcdefghijklmnopq' }, 'API_KEYS'],
     [{ API_KEYS: 'secretariat:short' }, 'API_KEYS'],
+    [{ LIST_UPDATE_DEBOUNCE_SECONDS: '-1' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
+    [{ LIST_UPDATE_DEBOUNCE_SECONDS: '2.5' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
+    [{ LIST_UPDATE_DEBOUNCE_SECONDS: 'five minutes' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));

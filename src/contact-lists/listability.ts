@@ -95,6 +95,20 @@ export class Listability {
     }
   }
 
+  /**
+   * Goes on from a fold saved earlier (a read model's rows, e.g. the contact-list planner's):
+   * the members exactly as member() gave them, and the cluster links as DiagnosesLinked had them.
+   * The rules above stay the only ones; this only picks up their state.
+   */
+  static restore(members: Iterable<ListableMember>, links: Iterable<{ clusterId: string; diagnosisIds: readonly string[] }> = []): Listability {
+    const listability = new Listability();
+    for (const member of members) listability.members.set(member.memberId, { ...member, sharedFields: [...member.sharedFields] });
+    for (const { clusterId, diagnosisIds } of links) {
+      listability.apply({ type: 'DiagnosesLinked', data: { clusterId, name: '', diagnosisIds: [...diagnosisIds] } });
+    }
+    return listability;
+  }
+
   member(memberId: string): ListableMember | undefined {
     return this.members.get(memberId);
   }

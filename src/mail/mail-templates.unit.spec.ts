@@ -1,9 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAIL_LANGUAGES, MAIL_TEMPLATE_NAMES, MailTemplates, type MailTemplateData, type MailTemplateName } from './mail-templates';
+import { type ContactListEntryView, MAIL_LANGUAGES, MAIL_TEMPLATE_NAMES, MailTemplates, type MailTemplateData, type MailTemplateName } from './mail-templates';
 
 const NORDIC_NAME = 'Ærø Åse Øster Þórunn Guðmundsdóttir';
 const LINK = 'https://netvaerket.example.org/verify?token=6f1c2a9e-1111-4222-8333-444455556666.abcDEF_-';
+
+/** Rendered by one instance for the samples (entries are rendered once and reused, like the sender does). */
+const entryTemplates = new MailTemplates();
+const entries = (language: string, views: ContactListEntryView[]) => entryTemplates.listEntries(views.map((view) => entryTemplates.listEntry(language, view)));
+const DORA: ContactListEntryView = {
+  number: 1,
+  name: 'Ðóra Ærlig',
+  address: { street: 'Aqqusinersuaq 3', postalCode: '3900', city: 'Nuuk', country: 'GL' },
+  phone: '+299321234',
+  email: 'dora@example.gl',
+  newcomer: false,
+  removed: false,
+};
+const SOREN: ContactListEntryView = { number: 2, name: 'Søren Åberg', email: 'soren@example.dk', newcomer: false, removed: false };
 
 const sample: { [N in MailTemplateName]: MailTemplateData[N] } = {
   verification: { name: NORDIC_NAME, link: LINK, expiresAt: '2026-11-30T12:00:00.000Z', emailChange: false, contactEmail: 'netvaerket@sjaeldnediagnoser.dk' },
@@ -14,6 +28,43 @@ const sample: { [N in MailTemplateName]: MailTemplateData[N] } = {
     contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
   },
   'not-rare': { name: NORDIC_NAME, diagnosisName: 'Migræne', contactEmail: 'netvaerket@sjaeldnediagnoser.dk' },
+  'contact-list-welcome': {
+    name: NORDIC_NAME,
+    diagnosisName: 'Alström syndrom',
+    listReference: 'SN-7K2M9QXA',
+    entries: entries('da', [DORA, SOREN]),
+    greenlandOnly: false,
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'contact-list-update': {
+    name: NORDIC_NAME,
+    diagnosisName: 'Alström syndrom',
+    listReference: 'SN-7K2M9QXB',
+    entries: entries('da', [
+      { number: 1, name: 'Ðóra Ærlig', phone: '+299321234', newcomer: true, removed: false },
+      { number: 2, name: '', newcomer: false, removed: true },
+    ]),
+    newcomerCount: 1,
+    greenlandOnly: true,
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'deletion-notice': {
+    name: NORDIC_NAME,
+    listReference: 'SN-7K2M9QXC',
+    heldListReference: 'SN-7K2M9QXB',
+    entryNumber: 4,
+    listedAt: '2026-11-29T12:00:00.000Z',
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  correction: {
+    name: NORDIC_NAME,
+    listReference: 'SN-7K2M9QXD',
+    correctedListReference: 'SN-7K2M9QXB',
+    entryNumber: 2,
+    listedAt: '2026-11-29T12:00:00.000Z',
+    entry: entries('da', [{ number: 2, name: 'Søren Åberg', phone: '+4520123456', newcomer: false, removed: false }]),
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
 };
 
 describe('the mail templates', () => {
@@ -88,6 +139,53 @@ describe('the mail templates', () => {
     expect(unknown.text).toContain('we will tell you which association it is');
   });
 
+  it('shows each list entry with only the fields it has, newcomers marked, in the mail\'s language', () => {
+    const welcome = entryTemplates.render('contact-list-welcome', 'da', sample['contact-list-welcome']);
+    expect(welcome.subject).toBe('Kontaktlisten for Alström syndrom i Sjældne-netværket');
+    expect(welcome.text).toContain(
+      '1. Ðóra Ærlig\n   Aqqusinersuaq 3, 3900 Nuuk, Grønland\n   Telefon: +299321234\n   E-mail: dora@example.gl\n\n2. Søren Åberg\n   E-mail: soren@example.dk\n\n',
+    );
+    expect(welcome.text).toContain('Listens reference: SN-7K2M9QXA.');
+    expect(welcome.text).toContain('Giv den ikke videre');
+    expect(welcome.html).toContain('<a href="mailto:dora@example.gl"');
+    const swedish = entries('sv', [
+      { number: 1, name: 'Ðóra Ærlig', phone: '+299321234', newcomer: true, removed: false },
+      { number: 2, name: '', newcomer: false, removed: true },
+    ]);
+    const update = entryTemplates.render('contact-list-update', 'sv', { ...sample['contact-list-update'], entries: swedish });
+    expect(update.text).toContain('1. Ðóra Ærlig (NY)\n   Telefon: +299321234\n\n2. (uppgifterna är raderade)\n\n');
+    expect(update.text).toContain('Eftersom du bor på Grönland');
+    expect(entryTemplates.render('contact-list-update', 'en', { ...sample['contact-list-update'], entries: entries('en', [DORA]) }).text).toContain('Greenland\n');
+    expect(entries('en', [{ ...DORA, newcomer: true }]).html.toString()).toContain('>NEW</span>');
+    const alone = entryTemplates.render('contact-list-welcome', 'nb', { ...sample['contact-list-welcome'], entries: entries('nb', []) });
+    expect(alone.text).toContain('Du er den første i gruppen.');
+  });
+
+  it('asks to delete an entry by its number and list reference, without anything about the person', () => {
+    const notice = templates.render('deletion-notice', 'da', sample['deletion-notice']);
+    expect(notice.text).toContain('Nr. 4 på den kontaktliste, du fik fra os den 29. november 2026 (reference SN-7K2M9QXB), skal ikke længere stå på listen.');
+    expect(notice.text).toContain('Reference for denne besked: SN-7K2M9QXC');
+    const correction = entryTemplates.render('correction', 'en', { ...sample.correction, entry: entries('en', [{ number: 2, name: 'Søren Åberg', phone: '+4520123456', newcomer: false, removed: false }]) });
+    expect(correction.text).toContain('This is entry no. 2 as it is now:\n\n2. Søren Åberg\n   Phone: +4520123456\n\n');
+  });
+
+  it('escapes every value of a list entry in the HTML part', () => {
+    const hostile = '<script>alert(1)</script>"&';
+    const mail = entryTemplates.render('contact-list-update', 'da', {
+      ...sample['contact-list-update'],
+      entries: entries('da', [{ number: 1, name: hostile, email: `x"><script>@example.org`, address: { street: hostile, postalCode: '1', city: hostile, country: 'DK' }, newcomer: true, removed: false }]),
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;');
+    expect(mail.html).toContain('href="mailto:x&quot;&gt;&lt;script&gt;@example.org"');
+    expect(mail.text).toContain(`1. ${hostile} (NY)\n`);
+  });
+
+  it('lets into a message only entries it rendered itself', () => {
+    expect(() => entryTemplates.listEntries([{ text: 'x', html: '<script>alert(1)</script>' }])).toThrow(/rendered by MailTemplates/);
+    expect(() => templates.listEntries([entryTemplates.listEntry('da', SOREN)])).toThrow(/rendered by MailTemplates/);
+  });
+
   it('falls back to Danish for a language it has no templates in', () => {
     expect(templates.render('not-rare', 'fo', sample['not-rare'])).toEqual(templates.render('not-rare', 'da', sample['not-rare']));
   });
@@ -95,7 +193,8 @@ describe('the mail templates', () => {
   it('never turns escaping off in a template', () => {
     const directory = join(__dirname, 'templates');
     const files = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.hbs'));
-    expect(files).toHaveLength(1 + MAIL_TEMPLATE_NAMES.length * MAIL_LANGUAGES.length * 3);
+    // The layout, three parts per message and language, and the contact-list entry (text, HTML) per language.
+    expect(files).toHaveLength(1 + MAIL_TEMPLATE_NAMES.length * MAIL_LANGUAGES.length * 3 + MAIL_LANGUAGES.length * 2);
     for (const file of files) expect(readFileSync(join(directory, file), 'utf8')).not.toMatch(/\{\{\{|\{\{&/);
   });
 });

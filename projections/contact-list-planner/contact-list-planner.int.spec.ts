@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ListEntry } from '../../contracts/events/contact-list.events';
+import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import type { Country } from '../../contracts/events/membership.events';
+import { deletionKey, dispatchIdOf, listKey } from '../../src/contact-lists/dispatch-keys';
+import { memberJoined } from '../../test/support/recorded-events';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { ContactListPlannerProjector, PLANNER_TABLES } from './contact-list-planner.projector';
+
+const GROUP = 'd1000000-0000-4000-8000-00000000000a';
+const LINKED = 'd1000000-0000-4000-8000-00000000000b';
+const [ANNA, BO, CARL, DORA, ERIK] = ['a', 'b', 'c', 'd', 'e'].map((letter) => `${letter.repeat(8)}-0000-4000-8000-000000000001`);
+const AT = '2026-11-29T12:00:00.000Z';
+
+/** A log written event by event: positions from 1, streams named as the service names them. */
+class Log {
+  readonly events: RecordedEvent[] = [];
+  add(type: string, data: Record<string, unknown>, streamId = `member-${String(data.memberId ?? data.diagnosisId ?? data.dispatchId)}`, at = AT): RecordedEvent {
+    const event: RecordedEvent = {
+      id: randomUUID(),
+      type,
+      schemaVersion: 1,
+      data,
+      metadata: { correlationId: randomUUID(), actorRole: 'system', occurredAt: at },
+      streamId,
+      revision: 0,
+      position: BigInt(this.events.length + 1),
+      recordedAt: new Date(at),
+    };
+    this.events.push(event);
+    return event;
+  }
+  get head(): bigint {
+    return BigInt(this.events.length);
+  }
+  admit(memberId: string, options: { country?: Country; greenland?: boolean; scope?: 'group' | 'cluster'; diagnosisId?: string; at?: string } = {}): void {
+    const diagnosisId = options.diagnosisId ?? GROUP;
+    const base = memberJoined(memberId, diagnosisId);
+    this.add('MemberJoined', {
+      ...base.data,
+      country: options.country ?? 'DK',
+      consent: { ...base.data.consent, allowTransferToGreenland: options.greenland ?? false, scope: options.scope ?? 'group' },
+    });
+    this.add('EmailVerified', { memberId, purpose: 'sign-up', verifiedAt: AT });
+    this.add('MemberAdmitted', { memberId, diagnosisId, admittedAt: options.at ?? AT });
+  }
+  /** A version as the sender publishes it, and its dispatch to each recipient. */
+  publish(version: number, entries: Array<{ subjectId: string; greenland?: boolean }>, newcomers: string[], recipients: Array<{ id: string; greenlandOnly?: boolean }>, builtAt = this.head) {
+    const listEntries: ListEntry[] = entries.map((entry) => ({ subjectId: entry.subjectId, fields: ['address', 'phone', 'email'], digest: `d-${entry.subjectId}`, greenland: entry.greenland ?? false }));
+    this.add('ContactListVersionPublished', { diagnosisId: GROUP, version, builtAtPosition: builtAt.toString(), entries: listEntries, newcomers }, `contact-list-${GROUP}`);
+    return this.dispatch(version, recipients, builtAt);
+  }
+  dispatch(version: number, recipients: Array<{ id: string; greenlandOnly?: boolean }>, builtAt: bigint): Record<string, string> {
+    const references: Record<string, string> = {};
+    for (const recipient of recipients) {
+      const idempotencyKey = listKey(recipient.id, GROUP, version);
+      const dispatchId = dispatchIdOf(idempotencyKey);
+      references[recipient.id] = `SN-V${version}${recipient.id.slice(0, 4).toUpperCase()}`;
+      this.add(
+        'ContactListDispatched',
+        {
+          dispatchId,
+          recipientId: recipient.id,
+          diagnosisId: GROUP,
+          listVersion: version,
+          builtAtPosition: builtAt.toString(),
+          view: { greenlandOnly: recipient.greenlandOnly ?? false },
+          listReference: references[recipient.id],
+          idempotencyKey,
+          channel: 'email',
+        },
+        `dispatch-${dispatchId}`,
+      );
+    }
+    return references;
+  }
+}
+
+describe('the contact-list planner', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const planner = new ContactListPlannerProjector();
+
+  const apply = (events: readonly RecordedEvent[]) => dataSource.transaction((tx) => planner.apply(events, tx));
+  const rows = (sql: string) => dataSource.query(sql);
+  const newcomers = () => rows('SELECT diagnosis_id::text, member_id::text FROM contact_list_newcomers ORDER BY diagnosis_id, member_id');
+  const notices = () =>
+    rows(`SELECT recipient_id::text, subject_id::text, reason, list_reference, entry_number, dispatched_position::text FROM contact_list_notices ORDER BY subject_id, recipient_id, list_reference, reason`);
+  const corrections = () =>
+    rows(`SELECT recipient_id::text, subject_id::text, due_position::text, done_position::text, list_reference, entry_number FROM contact_list_corrections ORDER BY subject_id, recipient_id`);
+  /** Every planner table, to compare whole states (the planned position of a notice is only an order). */
+  const everything = async () => {
+    const state: Record<string, unknown[]> = {};
+    for (const table of PLANNER_TABLES) {
+      const all: Array<Record<string, unknown>> = await rows(`SELECT * FROM ${table}`);
+      state[table] = all
+        .map((row) => JSON.stringify({ ...row, planned_position: undefined }))
+        .sort()
+        .map((row) => JSON.parse(row));
+    }
+    return state;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await new DataSource({ type: 'postgres', url: database.connectionString }).initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+  beforeEach(() => dataSource.transaction((tx) => planner.reset(tx)));
+
+  it('keeps the listability facts and the newcomers of a group, cleared by the version built after them', async () => {
+    const log = new Log();
+    log.add('DiagnosisRegistered', { diagnosisId: GROUP, name: 'Alström syndrom' }, `diagnosis-${GROUP}`);
+    log.admit(ANNA);
+    log.admit(BO);
+    log.add('MemberJoined', memberJoined(CARL, GROUP).data);
+    await apply(log.events);
+
+    expect(await rows('SELECT member_id::text, listable, facts FROM contact_list_members ORDER BY member_id')).toEqual([
+      expect.objectContaining({ member_id: ANNA, listable: true, facts: expect.objectContaining({ admitted: true, diagnosisId: GROUP, sharedFields: ['address', 'phone', 'email'] }) }),
+      expect.objectContaining({ member_id: BO, listable: true }),
+      expect.objectContaining({ member_id: CARL, listable: false }),
+    ]);
+    expect(await newcomers()).toEqual([
+      { diagnosis_id: GROUP, member_id: ANNA },
+      { diagnosis_id: GROUP, member_id: BO },
+    ]);
+    expect(await rows('SELECT name FROM contact_list_diagnoses')).toEqual([{ name: 'Alström syndrom' }]);
+
+    const builtAt = log.head;
+    const start = log.events.length;
+    log.admit(DORA); // admitted after the build: still news
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [{ id: ANNA }, { id: BO }], builtAt);
+    await apply(log.events.slice(start));
+
+    expect(await newcomers()).toEqual([{ diagnosis_id: GROUP, member_id: DORA }]);
+    expect(await rows('SELECT diagnosis_id::text, version, built_at_position::text FROM contact_list_groups')).toEqual([
+      { diagnosis_id: GROUP, version: 1, built_at_position: builtAt.toString() },
+    ]);
+    expect(await rows('SELECT recipient_id::text, list_version FROM contact_list_list_dispatches ORDER BY recipient_id')).toEqual([
+      { recipient_id: ANNA, list_version: 1 },
+      { recipient_id: BO, list_version: 1 },
+    ]);
+  });
+
+  it('drops a newcomer who withdraws before the list, brings back one whose restriction is lifted, and makes cluster members news for linked groups', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.add('ConsentWithdrawn', { memberId: BO, withdrawnBy: 'member', withdrawnAt: AT });
+    log.admit(CARL);
+    log.add('MemberRestricted', { memberId: CARL, reason: 'v1.x', restrictedAt: AT });
+    await apply(log.events);
+    expect(await newcomers()).toEqual([{ diagnosis_id: GROUP, member_id: ANNA }]);
+
+    const start = log.events.length;
+    log.add('RestrictionLifted', { memberId: CARL, liftedAt: '2026-11-30T09:00:00.000Z' });
+    log.admit(DORA, { diagnosisId: LINKED, scope: 'cluster' });
+    log.admit(ERIK, { diagnosisId: LINKED });
+    log.add('DiagnosesLinked', { clusterId: 'cluster-1', name: 'Ciliopatier', diagnosisIds: [GROUP, LINKED] }, 'cluster-cluster-1', '2026-11-30T10:00:00.000Z');
+    await apply(log.events.slice(start));
+    expect(await newcomers()).toEqual([
+      { diagnosis_id: GROUP, member_id: ANNA },
+      { diagnosis_id: GROUP, member_id: CARL },
+      { diagnosis_id: GROUP, member_id: DORA },
+      { diagnosis_id: LINKED, member_id: DORA },
+      { diagnosis_id: LINKED, member_id: ERIK },
+    ]);
+    expect(await rows(`SELECT since_at FROM contact_list_newcomers WHERE member_id = '${CARL}'`)).toEqual([{ since_at: new Date('2026-11-30T09:00:00.000Z') }]);
+  });
+
+  it('plans a deletion notice for every earlier recipient of a withdrawn, restricted or erased member, citing their copy, and no correction for them', async () => {
+    const log = new Log();
+    log.admit(ANNA, { greenland: true });
+    log.admit(BO);
+    log.admit(CARL, { greenland: true });
+    log.admit(DORA, { country: 'GL' });
+    // Sorted list: Anna, Bo, Carl, Dora. Dora in Greenland sees Anna and Carl only.
+    const refs = log.publish(
+      1,
+      [{ subjectId: ANNA, greenland: true }, { subjectId: BO }, { subjectId: CARL, greenland: true }, { subjectId: DORA }],
+      [ANNA, BO, CARL, DORA],
+      [{ id: ANNA }, { id: BO }, { id: CARL }, { id: DORA, greenlandOnly: true }],
+    );
+    log.add('ConsentWithdrawn', { memberId: BO, withdrawnBy: 'member', withdrawnAt: AT });
+    log.add('MemberRestricted', { memberId: CARL, reason: 'v1.x', restrictedAt: AT });
+    await apply(log.events);
+
+    expect(await notices()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, reason: 'withdrawn', list_reference: refs[ANNA], entry_number: 1, dispatched_position: null },
+      { recipient_id: CARL, subject_id: BO, reason: 'withdrawn', list_reference: refs[CARL], entry_number: 2, dispatched_position: null },
+      { recipient_id: ANNA, subject_id: CARL, reason: 'restricted', list_reference: refs[ANNA], entry_number: 2, dispatched_position: null },
+      { recipient_id: BO, subject_id: CARL, reason: 'restricted', list_reference: refs[BO], entry_number: 2, dispatched_position: null },
+      { recipient_id: DORA, subject_id: CARL, reason: 'restricted', list_reference: refs[DORA], entry_number: 2, dispatched_position: null },
+    ]);
+    const [first] = await rows(`SELECT dispatch_id::text FROM contact_list_notices WHERE recipient_id = '${ANNA}' AND subject_id = '${BO}'`);
+    expect(first.dispatch_id).toBe(dispatchIdOf(deletionKey(ANNA, BO, 'withdrawn', refs[ANNA])));
+
+    // Sent: marked so. Erasure later is a new reason: one more notice per holder; a correction is never planned.
+    const start = log.events.length;
+    log.add('DeletionNoticeDispatched', { dispatchId: first.dispatch_id, recipientId: ANNA, subjectId: BO, reason: 'withdrawn', listReference: 'SN-NOTICE1', channel: 'email' }, `dispatch-${first.dispatch_id}`);
+    log.add('MemberErased', { memberId: BO, erasedBy: 'member', erasedAt: AT });
+    await apply(log.events.slice(start));
+    const bo = (await notices()).filter((notice: { subject_id: string }) => notice.subject_id === BO);
+    expect(bo.map((n: { recipient_id: string; reason: string; dispatched_position: string | null }) => [n.recipient_id, n.reason, n.dispatched_position !== null])).toEqual([
+      [ANNA, 'erased', false],
+      [ANNA, 'withdrawn', true],
+      [CARL, 'erased', false],
+      [CARL, 'withdrawn', false],
+    ]);
+    expect(await rows(`SELECT personal FROM contact_list_members WHERE member_id = '${BO}'`)).toEqual([{ personal: null }]);
+    expect(await corrections()).toEqual([]);
+  });
+
+  it('plans the corrected entry for earlier recipients when a field they were shown changes, settled by the correction or a newer list', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.admit(CARL);
+    const refs = log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [ANNA, BO, CARL], [{ id: ANNA }, { id: BO }, { id: CARL }]);
+    const update = log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    await apply(log.events);
+    expect(await corrections()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, due_position: update.position.toString(), done_position: '0', list_reference: refs[ANNA], entry_number: 1, due: undefined },
+      { recipient_id: CARL, subject_id: BO, due_position: update.position.toString(), done_position: '0', list_reference: refs[CARL], entry_number: 2, due: undefined },
+    ].map(({ due: _due, ...row }) => row));
+
+    const start = log.events.length;
+    log.add('CorrectionDispatched', {
+      dispatchId: randomUUID(),
+      recipientId: ANNA,
+      subjectId: BO,
+      entry: { subjectId: BO, fields: ['phone'], digest: 'x', greenland: false },
+      builtAtPosition: update.position.toString(),
+      listReference: 'SN-CORR0001',
+      channel: 'email',
+    });
+    log.admit(DORA);
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }, { subjectId: DORA }], [DORA], [{ id: CARL }]);
+    await apply(log.events.slice(start));
+    expect((await corrections()).map((row: { recipient_id: string; due_position: string; done_position: string }) => [row.recipient_id, BigInt(row.done_position) >= BigInt(row.due_position)])).toEqual([
+      [ANNA, true],
+      [CARL, true],
+    ]);
+  });
+
+  it('catches a list built before a change but dispatched after it', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.admit(CARL);
+    const builtAt = log.head;
+    log.add('MemberRestricted', { memberId: BO, reason: 'v1.x', restrictedAt: AT });
+    const update = log.add('ContactDetailsUpdated', { memberId: CARL, country: 'DK', fields: ['name'], personal: 'v1.carl-new' });
+    const refs = log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [ANNA, BO, CARL], [{ id: ANNA }, { id: CARL }], builtAt);
+    // One event at a time, as a runner that follows the log closely would see them.
+    for (const event of log.events) await apply([event]);
+
+    expect((await notices()).map((n: { recipient_id: string; subject_id: string; reason: string; list_reference: string }) => [n.recipient_id, n.subject_id, n.reason, n.list_reference])).toEqual([
+      [ANNA, BO, 'restricted', refs[ANNA]],
+      [CARL, BO, 'restricted', refs[CARL]],
+    ]);
+    expect((await corrections()).map((row: { recipient_id: string; due_position: string; list_reference: string; entry_number: number }) => [row.recipient_id, row.due_position, row.list_reference, row.entry_number])).toEqual([
+      [ANNA, update.position.toString(), refs[ANNA], 2],
+    ]);
+  });
+
+  it('applies the same events twice without changing anything, and ends as it does event by event', async () => {
+    const log = new Log();
+    log.add('DiagnosisRegistered', { diagnosisId: GROUP, name: 'Alström syndrom' }, `diagnosis-${GROUP}`);
+    log.admit(ANNA, { greenland: true });
+    log.admit(BO, { scope: 'cluster' });
+    log.admit(CARL, { country: 'GL' });
+    log.admit(ERIK, { diagnosisId: LINKED });
+    log.publish(1, [{ subjectId: ANNA, greenland: true }, { subjectId: BO }, { subjectId: CARL }], [ANNA, BO, CARL], [{ id: ANNA }, { id: BO }, { id: CARL, greenlandOnly: true }]);
+    log.add('ContactDetailsUpdated', { memberId: ANNA, country: 'DK', fields: ['address'], personal: 'v1.anna-new' });
+    log.add('MemberRestricted', { memberId: BO, reason: 'v1.x', restrictedAt: AT });
+    log.add('RestrictionLifted', { memberId: BO, liftedAt: AT });
+    log.add('DiagnosesLinked', { clusterId: 'cluster-1', name: 'C', diagnosisIds: [GROUP, LINKED] }, 'cluster-cluster-1');
+    log.admit(DORA);
+    log.add('ConsentWithdrawn', { memberId: CARL, withdrawnBy: 'member', withdrawnAt: AT });
+
+    await apply(log.events);
+    const once = await everything();
+    expect(once.contact_list_notices.length).toBeGreaterThan(0);
+    expect(once.contact_list_corrections.length).toBeGreaterThan(0);
+    await apply(log.events);
+    expect(await everything()).toEqual(once);
+
+    // Event by event the facts, groups, newcomers, versions and dispatches come out the same. (The
+    // notices and corrections may differ: a restriction lifted within one batch asks nobody to
+    // delete anything, event by event it does.)
+    await dataSource.transaction((tx) => planner.reset(tx));
+    for (const event of log.events) await apply([event]);
+    const stepwise = await everything();
+    const structure = ({ contact_list_notices: _n, contact_list_corrections: _c, ...rest }: Record<string, unknown[]>) => rest;
+    expect(structure(stepwise)).toEqual(structure(once));
+  });
+});

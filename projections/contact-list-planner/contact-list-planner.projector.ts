@@ -1,0 +1,593 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ContactListEvent, ListEntry } from '../../contracts/events/contact-list.events';
+import type { DiagnosesLinked, DiagnosisEvent } from '../../contracts/events/diagnosis.events';
+import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import type { ContactDetails, ContactField, MemberEvent } from '../../contracts/events/membership.events';
+import { deletionKey, dispatchIdOf } from '../../src/contact-lists/dispatch-keys';
+import { type ListableMember, Listability } from '../../src/contact-lists/listability';
+import type { Projection } from '../runner/projection';
+import { correctionNeeded, deletionReason, ENTRY_NUMBER_SQL } from './notice-planning';
+
+export const CONTACT_LIST_PLANNER = 'contact-list-planner';
+
+/**
+ * Member events with a rule here (details, newcomers, notices). Any other event naming a member
+ * is handed to the listability fold too, so a rule added there takes effect here.
+ */
+const MEMBER_EVENTS = new Set<string>([
+  'MemberJoined',
+  'MemberAdmitted',
+  'ConsentWithdrawn',
+  'MemberRestricted',
+  'RestrictionLifted',
+  'MemberErased',
+  'ContactDetailsUpdated',
+] satisfies Array<MemberEvent['type']>);
+
+interface MemberRow {
+  member_id: string;
+  facts: ListableMember;
+  language: string;
+  personal: string | null;
+  details_position: string;
+  position: string;
+}
+
+interface MemberState {
+  language: string;
+  personal: string | null;
+  detailsPosition: bigint;
+  position: bigint;
+}
+
+/** A recipient's latest copy of a list that showed a member: what a notice or a correction refers to. */
+interface Holder {
+  subject_id: string;
+  recipient_id: string;
+  list_reference: string;
+  dispatched_at: Date;
+  fields: ContactField[];
+  entry_number: number;
+}
+
+/**
+ * contact-list-planner: what the contact-list sender needs, folded from the log in the
+ * transaction of its checkpoint, so that the sender can read it AS OF one log position.
+ *
+ * - Who may be on which list and receive it: each member's facts as the listability fold
+ *   (src/contact-lists/listability.ts) has them; the fold itself decides, restored per batch.
+ * - Which groups are due a new version: their newcomers (admitted, or let back on the lists
+ *   after a restriction), cleared by the ContactListVersionPublished built at or after them.
+ * - Who holds whose data: the versions' entries (stored once) and who got which version.
+ * - What earlier recipients must be told (GDPR Art. 19): a notice to delete an entry when its
+ *   member withdrew, was restricted, erased or left (once per recipient, member, reason and held
+ *   list); the corrected entry when the member's shown details were rectified. A list built
+ *   before such a change but dispatched after it is caught too: its dispatch is checked against
+ *   the members' state when the planner sees it.
+ *
+ * Everything is keyed by ids and guarded by log positions, so applying the same events again
+ * changes nothing.
+ */
+@Injectable()
+export class ContactListPlannerProjector implements Projection {
+  readonly name = CONTACT_LIST_PLANNER;
+  readonly version = 1;
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const relevant = events.filter((event) => isMemberEvent(event) || OTHER_EVENTS.has(event.type));
+    if (relevant.length === 0) return;
+    const batchPosition = relevant[relevant.length - 1].position;
+
+    const memberIds = [...new Set(relevant.filter(isMemberEvent).map((event) => (event.data as { memberId: string }).memberId))];
+    const rows = await this.loadMembers(memberIds, tx);
+    const states = new Map<string, MemberState>(rows.map((row) => [row.member_id, stateOf(row)]));
+    const links = await this.loadClusters(tx);
+    const fold = Listability.restore(
+      rows.map((row) => row.facts),
+      [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds: [...diagnosisIds] })),
+    );
+
+    const diagnoses = new Map<string, string>();
+    const newLinks: Array<{ clusterId: string; diagnosisId: string }> = [];
+    const linkedAt: Array<{ clusterId: string; diagnosisIds: string[]; position: bigint; at: string }> = [];
+    /** Members who became newcomers in this batch (admitted, or a restriction lifted): the latest such event each, and where they are news. */
+    const newcomers = new Map<string, { position: bigint; at: string; groups: string[] }>();
+    /** Members whose entries earlier recipients may have to delete. */
+    const touched = new Set<string>();
+    const rectified = new Map<string, { fields: Set<keyof ContactDetails>; position: bigint }>();
+    const changed = new Set<string>();
+    const versions: Array<{ data: ContactListVersionData; position: bigint }> = [];
+    const listDispatches: RecordedEvent[] = [];
+    const corrected: Array<{ recipientId: string; subjectId: string; builtAt: string }> = [];
+    const noticesSent: Array<{ dispatchId: string; position: bigint }> = [];
+
+    for (const recorded of relevant) {
+      const event = recorded as unknown as MemberEvent | DiagnosisEvent | DiagnosesLinked | ContactListEvent;
+      switch (event.type) {
+        case 'DiagnosisRegistered':
+        case 'DiagnosisProposed':
+          diagnoses.set(event.data.diagnosisId, event.data.name);
+          continue;
+        case 'DiagnosesLinked': {
+          fold.apply(event);
+          for (const diagnosisId of event.data.diagnosisIds) {
+            newLinks.push({ clusterId: event.data.clusterId, diagnosisId });
+            links.set(event.data.clusterId, (links.get(event.data.clusterId) ?? new Set()).add(diagnosisId));
+          }
+          linkedAt.push({ clusterId: event.data.clusterId, diagnosisIds: [...(links.get(event.data.clusterId) ?? [])], position: recorded.position, at: recorded.metadata.occurredAt });
+          continue;
+        }
+        case 'ContactListVersionPublished':
+          versions.push({ data: event.data, position: recorded.position });
+          continue;
+        case 'ContactListDispatched':
+          listDispatches.push(recorded);
+          continue;
+        case 'CorrectionDispatched':
+          corrected.push({ recipientId: event.data.recipientId, subjectId: event.data.subjectId, builtAt: event.data.builtAtPosition });
+          continue;
+        case 'DeletionNoticeDispatched':
+          noticesSent.push({ dispatchId: event.data.dispatchId, position: recorded.position });
+          continue;
+        case 'ContactListDelivered':
+        case 'ContactListDeliveryFailed':
+          continue;
+      }
+      if (!isMemberEvent(recorded)) continue;
+      const memberEvent = event as MemberEvent;
+      const memberId = memberEvent.data.memberId;
+      const state = states.get(memberId);
+      if (state && recorded.position <= state.position) continue; // applied before
+      if (!state && memberEvent.type !== 'MemberJoined') continue; // a member this planner never saw join
+      const before = fold.member(memberId);
+      const wasAdmittedTo = before?.admitted ? before.diagnosisId : undefined;
+      const wasListable = fold.isListable(memberId);
+      const factsBefore = JSON.stringify(before ?? null);
+      fold.apply(memberEvent);
+      if (!MEMBER_EVENTS.has(memberEvent.type)) {
+        // An event this planner has no rule for: the fold alone says what it changes.
+        if (JSON.stringify(fold.member(memberId) ?? null) === factsBefore) continue;
+        if (wasListable && !fold.isListable(memberId)) touched.add(memberId);
+      }
+      const next: MemberState = state ?? { language: 'da', personal: null, detailsPosition: recorded.position, position: recorded.position };
+      next.position = recorded.position;
+      switch (memberEvent.type) {
+        case 'MemberJoined':
+          next.language = memberEvent.data.language;
+          next.personal = memberEvent.data.personal;
+          next.detailsPosition = recorded.position;
+          break;
+        case 'ContactDetailsUpdated': {
+          next.personal = memberEvent.data.personal;
+          next.detailsPosition = recorded.position;
+          const update = rectified.get(memberId) ?? { fields: new Set(), position: recorded.position };
+          for (const field of memberEvent.data.fields) update.fields.add(field);
+          update.position = recorded.position;
+          rectified.set(memberId, update);
+          break;
+        }
+        case 'MemberAdmitted':
+          newcomers.set(memberId, { position: recorded.position, at: memberEvent.data.admittedAt, groups: newsFor(fold, links, memberId) });
+          if (wasAdmittedTo !== undefined && wasAdmittedTo !== memberEvent.data.diagnosisId) touched.add(memberId);
+          break;
+        case 'RestrictionLifted':
+          if (fold.member(memberId)?.admitted) newcomers.set(memberId, { position: recorded.position, at: memberEvent.data.liftedAt, groups: newsFor(fold, links, memberId) });
+          break;
+        case 'MemberErased':
+          next.personal = null;
+          touched.add(memberId);
+          break;
+        case 'ConsentWithdrawn':
+        case 'MemberRestricted':
+          touched.add(memberId);
+          break;
+        default:
+          break;
+      }
+      states.set(memberId, next);
+      changed.add(memberId);
+    }
+
+    await this.saveDiagnoses(diagnoses, tx);
+    const linkedClusters = new Set<string>();
+    if (newLinks.length > 0) {
+      const inserted: Array<{ cluster_id: string }> = await tx.query(
+        `INSERT INTO contact_list_clusters (cluster_id, diagnosis_id)
+         SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING RETURNING cluster_id`,
+        [newLinks.map((link) => link.clusterId), newLinks.map((link) => link.diagnosisId)],
+      );
+      for (const row of inserted) linkedClusters.add(row.cluster_id);
+    }
+    await this.saveMembers([...changed], states, fold, tx);
+    await this.saveNewcomers(newcomers, tx);
+    // Only links not seen before bring news (a replay changes nothing).
+    for (const link of linkedAt) if (linkedClusters.has(link.clusterId)) await this.clusterNewcomers(link, tx);
+    if (changed.size > 0) {
+      // A newcomer who is no longer listable (withdrew, restricted, erased) is nobody's news.
+      await tx.query(
+        `DELETE FROM contact_list_newcomers n USING contact_list_members m
+         WHERE n.member_id = m.member_id AND m.member_id = ANY($1::uuid[]) AND NOT m.listable`,
+        [[...changed]],
+      );
+    }
+    await this.saveVersions(versions, tx);
+    const dispatchIds = await this.saveListDispatches(listDispatches, tx);
+
+    if (corrected.length > 0) {
+      await tx.query(
+        `UPDATE contact_list_corrections c SET done_position = GREATEST(c.done_position, r.built_at)
+         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS r(recipient_id, subject_id, built_at)
+         WHERE c.recipient_id = r.recipient_id AND c.subject_id = r.subject_id`,
+        [corrected.map((c) => c.recipientId), corrected.map((c) => c.subjectId), corrected.map((c) => c.builtAt)],
+      );
+    }
+    if (noticesSent.length > 0) {
+      await tx.query(
+        `UPDATE contact_list_notices n SET dispatched_position = r.position
+         FROM unnest($1::uuid[], $2::bigint[]) AS r(dispatch_id, position)
+         WHERE n.dispatch_id = r.dispatch_id AND n.dispatched_position IS NULL`,
+        [noticesSent.map((n) => n.dispatchId), noticesSent.map((n) => n.position.toString())],
+      );
+    }
+    // Corrections first: a list dispatched later in the batch may settle them at once.
+    await this.planCorrections(rectified, tx);
+    if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
+    if (touched.size > 0) await this.planNotices([...touched], batchPosition, tx);
+  }
+
+  async reset(tx: EntityManager): Promise<void> {
+    for (const table of PLANNER_TABLES) await tx.query(`DELETE FROM ${table}`);
+  }
+
+  private async loadMembers(memberIds: string[], tx: EntityManager): Promise<MemberRow[]> {
+    if (memberIds.length === 0) return [];
+    return tx.query(
+      `SELECT member_id::text, facts, language, personal, details_position::text, position::text
+       FROM contact_list_members WHERE member_id = ANY($1::uuid[])`,
+      [memberIds],
+    );
+  }
+
+  private async loadClusters(tx: EntityManager): Promise<Map<string, Set<string>>> {
+    const rows: Array<{ cluster_id: string; diagnosis_ids: string[] }> = await tx.query(
+      'SELECT cluster_id, array_agg(diagnosis_id::text ORDER BY diagnosis_id) AS diagnosis_ids FROM contact_list_clusters GROUP BY cluster_id',
+    );
+    return new Map(rows.map((row) => [row.cluster_id, new Set(row.diagnosis_ids)]));
+  }
+
+  private async saveDiagnoses(diagnoses: Map<string, string>, tx: EntityManager): Promise<void> {
+    if (diagnoses.size === 0) return;
+    await tx.query(
+      `INSERT INTO contact_list_diagnoses (diagnosis_id, name) SELECT * FROM unnest($1::uuid[], $2::text[])
+       ON CONFLICT (diagnosis_id) DO UPDATE SET name = EXCLUDED.name`,
+      [[...diagnoses.keys()], [...diagnoses.values()]],
+    );
+  }
+
+  private async saveMembers(memberIds: string[], states: Map<string, MemberState>, fold: Listability, tx: EntityManager): Promise<void> {
+    const records = memberIds.flatMap((memberId) => {
+      const facts = fold.member(memberId);
+      const state = states.get(memberId);
+      if (!facts || !state) return [];
+      return [
+        {
+          member_id: memberId,
+          diagnosis_id: facts.diagnosisId,
+          facts,
+          listable: fold.isListable(memberId),
+          language: state.language,
+          personal: state.personal,
+          details_position: state.detailsPosition.toString(),
+          position: state.position.toString(),
+        },
+      ];
+    });
+    if (records.length === 0) return;
+    await tx.query(
+      `INSERT INTO contact_list_members AS m (member_id, diagnosis_id, facts, listable, language, personal, details_position, position)
+       SELECT member_id, diagnosis_id, facts, listable, language, personal, details_position, position
+       FROM jsonb_to_recordset($1::jsonb) AS r(member_id uuid, diagnosis_id uuid, facts jsonb, listable boolean, language text, personal text,
+                                              details_position bigint, position bigint)
+       ON CONFLICT (member_id) DO UPDATE SET diagnosis_id = EXCLUDED.diagnosis_id, facts = EXCLUDED.facts, listable = EXCLUDED.listable,
+         language = EXCLUDED.language, personal = EXCLUDED.personal, details_position = EXCLUDED.details_position, position = EXCLUDED.position
+       WHERE m.position < EXCLUDED.position`,
+      [JSON.stringify(records)],
+    );
+  }
+
+  /** Replaces the newcomer rows of the members who became news in this batch (admitted elsewhere, they are no longer news where they were). */
+  private async saveNewcomers(newcomers: Map<string, { position: bigint; at: string; groups: string[] }>, tx: EntityManager): Promise<void> {
+    if (newcomers.size === 0) return;
+    const rows = [...newcomers].flatMap(([memberId, since]) => since.groups.map((diagnosisId) => ({ diagnosisId, memberId, ...since })));
+    await tx.query('DELETE FROM contact_list_newcomers WHERE member_id = ANY($1::uuid[])', [[...newcomers.keys()]]);
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO contact_list_newcomers (diagnosis_id, member_id, since_position, since_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::timestamptz[])
+       ON CONFLICT (diagnosis_id, member_id) DO UPDATE SET since_position = EXCLUDED.since_position, since_at = EXCLUDED.since_at
+       WHERE contact_list_newcomers.since_position < EXCLUDED.since_position`,
+      [rows.map((r) => r.diagnosisId), rows.map((r) => r.memberId), rows.map((r) => r.position.toString()), rows.map((r) => r.at)],
+    );
+  }
+
+  /** Groups newly linked: their cluster-scope members are news on the other groups' lists. */
+  private async clusterNewcomers(link: { diagnosisIds: string[]; position: bigint; at: string }, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO contact_list_newcomers (diagnosis_id, member_id, since_position, since_at)
+       SELECT g.diagnosis_id, m.member_id, $2, $3
+       FROM contact_list_members m CROSS JOIN unnest($1::uuid[]) AS g(diagnosis_id)
+       WHERE m.listable AND m.facts->>'scope' = 'cluster' AND m.diagnosis_id = ANY($1::uuid[]) AND m.diagnosis_id <> g.diagnosis_id
+       ON CONFLICT (diagnosis_id, member_id) DO NOTHING`,
+      [link.diagnosisIds, link.position.toString(), link.at],
+    );
+  }
+
+  private async saveVersions(versions: Array<{ data: ContactListVersionData; position: bigint }>, tx: EntityManager): Promise<void> {
+    if (versions.length === 0) return;
+    const entries = versions.flatMap(({ data }) => numberedEntries(data.entries).map((entry) => ({ diagnosis_id: data.diagnosisId, version: data.version, ...entry })));
+    if (entries.length > 0) {
+      await tx.query(
+        `INSERT INTO contact_list_version_entries (diagnosis_id, version, subject_id, ordinal, ordinal_gl, fields, digest, greenland)
+         SELECT diagnosis_id, version, subject_id, ordinal, ordinal_gl, fields, digest, greenland
+         FROM jsonb_to_recordset($1::jsonb) AS r(diagnosis_id uuid, version integer, subject_id uuid, ordinal integer, ordinal_gl integer,
+                                                fields text[], digest text, greenland boolean)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(entries)],
+      );
+    }
+    await tx.query(
+      `INSERT INTO contact_list_groups AS g (diagnosis_id, version, built_at_position, position)
+       SELECT * FROM unnest($1::uuid[], $2::integer[], $3::bigint[], $4::bigint[])
+       ON CONFLICT (diagnosis_id) DO UPDATE SET version = EXCLUDED.version, built_at_position = EXCLUDED.built_at_position, position = EXCLUDED.position
+       WHERE g.version < EXCLUDED.version`,
+      [versions.map((v) => v.data.diagnosisId), versions.map((v) => v.data.version), versions.map((v) => v.data.builtAtPosition), versions.map((v) => v.position.toString())],
+    );
+    // Everyone who was news when a version was built has been on it (or was not listable then).
+    await tx.query(
+      `DELETE FROM contact_list_newcomers n USING unnest($1::uuid[], $2::bigint[]) AS v(diagnosis_id, built_at)
+       WHERE n.diagnosis_id = v.diagnosis_id AND n.since_position <= v.built_at`,
+      [versions.map((v) => v.data.diagnosisId), versions.map((v) => v.data.builtAtPosition)],
+    );
+  }
+
+  /** Records who got which version; returns the dispatch ids of this batch. */
+  private async saveListDispatches(dispatches: RecordedEvent[], tx: EntityManager): Promise<string[]> {
+    if (dispatches.length === 0) return [];
+    const records = dispatches.map((recorded) => {
+      const { data } = recorded as unknown as Extract<ContactListEvent, { type: 'ContactListDispatched' }>;
+      return {
+        dispatch_id: data.dispatchId,
+        recipient_id: data.recipientId,
+        diagnosis_id: data.diagnosisId,
+        list_version: data.listVersion,
+        list_reference: data.listReference,
+        greenland_only: data.view.greenlandOnly,
+        built_at_position: data.builtAtPosition,
+        dispatched_at: recorded.metadata.occurredAt,
+        position: recorded.position.toString(),
+      };
+    });
+    const inserted: unknown = await tx.query(
+      `INSERT INTO contact_list_list_dispatches
+         (dispatch_id, recipient_id, diagnosis_id, list_version, list_reference, greenland_only, built_at_position, dispatched_at, position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(dispatch_id uuid, recipient_id uuid, diagnosis_id uuid, list_version integer,
+         list_reference text, greenland_only boolean, built_at_position bigint, dispatched_at timestamptz, position bigint)
+       ON CONFLICT DO NOTHING
+       RETURNING dispatch_id::text`,
+      [JSON.stringify(records)],
+    );
+    // Only dispatches seen for the first time need reconciling (a replay changes nothing).
+    return (inserted as Array<{ dispatch_id: string }>).map((row) => row.dispatch_id);
+  }
+
+  /**
+   * New copies of lists: a newer copy of an entry settles a pending correction; an entry whose
+   * member was rectified after the version was built needs one; a member who may no longer be
+   * shown (they withdrew, say, between the build and the dispatch) needs a deletion notice.
+   */
+  private async reconcileDispatches(dispatchIds: string[], touched: Set<string>, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE contact_list_corrections c SET done_position = d.built_at_position
+       FROM contact_list_list_dispatches d
+       JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
+       WHERE d.dispatch_id = ANY($1::uuid[]) AND c.recipient_id = d.recipient_id AND c.subject_id = e.subject_id
+         AND c.due_position > c.done_position AND c.due_position <= d.built_at_position`,
+      [dispatchIds],
+    );
+    await tx.query(
+      `WITH versions AS (
+         SELECT DISTINCT diagnosis_id, list_version, built_at_position FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
+       ), stale AS (
+         SELECT e.*, m.details_position FROM versions v
+         JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
+         JOIN contact_list_members m ON m.member_id = e.subject_id
+         WHERE m.details_position > v.built_at_position AND m.listable
+       )
+       INSERT INTO contact_list_corrections AS c (recipient_id, subject_id, due_position, done_position, list_reference, entry_number, listed_at)
+       SELECT d.recipient_id, e.subject_id, e.details_position, 0, d.list_reference, ${ENTRY_NUMBER_SQL}, d.dispatched_at
+       FROM stale e
+       JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version AND d.dispatch_id = ANY($1::uuid[])
+       JOIN contact_list_members r ON r.member_id = d.recipient_id AND r.listable
+       LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
+       WHERE e.subject_id <> d.recipient_id AND (NOT d.greenland_only OR e.greenland)
+       ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
+         entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
+       WHERE c.due_position < EXCLUDED.due_position`,
+      [dispatchIds],
+    );
+    const shownNow: Array<{ subject_id: string }> = await tx.query(
+      `WITH versions AS (
+         SELECT DISTINCT diagnosis_id, list_version FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
+       )
+       SELECT DISTINCT e.subject_id::text FROM versions v
+       JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
+       JOIN contact_list_members m ON m.member_id = e.subject_id
+       WHERE NOT m.listable OR m.diagnosis_id <> v.diagnosis_id`,
+      [dispatchIds],
+    );
+    for (const row of shownNow) touched.add(row.subject_id);
+  }
+
+  /** Earlier recipients of a rectified member's entry get the corrected entry, if it shows what changed. */
+  private async planCorrections(rectified: Map<string, { fields: Set<keyof ContactDetails>; position: bigint }>, tx: EntityManager): Promise<void> {
+    if (rectified.size === 0) return;
+    const holders = await this.holdersOf([...rectified.keys()], tx);
+    const due = holders.filter((holder) => {
+      const update = rectified.get(holder.subject_id);
+      return update !== undefined && correctionNeeded([...update.fields], holder.fields);
+    });
+    if (due.length === 0) return;
+    await tx.query(
+      `INSERT INTO contact_list_corrections AS c (recipient_id, subject_id, due_position, done_position, list_reference, entry_number, listed_at)
+       SELECT r.recipient_id, r.subject_id, r.due_position, 0, r.list_reference, r.entry_number, r.listed_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(recipient_id uuid, subject_id uuid, due_position bigint, list_reference text, entry_number integer, listed_at timestamptz)
+       WHERE EXISTS (SELECT 1 FROM contact_list_members m WHERE m.member_id = r.recipient_id AND m.listable)
+         AND NOT EXISTS (SELECT 1 FROM contact_list_notices n
+                         WHERE n.recipient_id = r.recipient_id AND n.subject_id = r.subject_id AND n.list_reference = r.list_reference)
+       ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
+         entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
+       WHERE c.due_position < EXCLUDED.due_position`,
+      [
+        JSON.stringify(
+          due.map((holder) => ({
+            recipient_id: holder.recipient_id,
+            subject_id: holder.subject_id,
+            due_position: (rectified.get(holder.subject_id)?.position ?? 0n).toString(),
+            list_reference: holder.list_reference,
+            entry_number: holder.entry_number,
+            listed_at: holder.dispatched_at,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * Every recipient who holds an entry of these members that may no longer stay gets a notice
+   * to delete it (once per recipient, member, reason and held list), and no correction of it.
+   */
+  private async planNotices(subjectIds: string[], position: bigint, tx: EntityManager): Promise<void> {
+    const holders = await this.holdersOf(subjectIds, tx);
+    if (holders.length === 0) return;
+    const ids = [...new Set(holders.flatMap((holder) => [holder.subject_id, holder.recipient_id]))];
+    const rows = await this.loadMembers(ids, tx);
+    const links = await this.loadClusters(tx);
+    const fold = Listability.restore(
+      rows.map((row) => row.facts),
+      [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds: [...diagnosisIds] })),
+    );
+    const notices = holders.flatMap((holder) => {
+      const reason = deletionReason(fold.member(holder.subject_id), fold.unlawfulness(holder.recipient_id, holder.subject_id, []));
+      if (!reason) return [];
+      const idempotencyKey = deletionKey(holder.recipient_id, holder.subject_id, reason, holder.list_reference);
+      return [
+        {
+          dispatch_id: dispatchIdOf(idempotencyKey),
+          idempotency_key: idempotencyKey,
+          recipient_id: holder.recipient_id,
+          subject_id: holder.subject_id,
+          reason,
+          list_reference: holder.list_reference,
+          entry_number: holder.entry_number,
+          listed_at: holder.dispatched_at,
+          planned_position: position.toString(),
+        },
+      ];
+    });
+    if (notices.length === 0) return;
+    await tx.query(
+      `INSERT INTO contact_list_notices
+         (dispatch_id, idempotency_key, recipient_id, subject_id, reason, list_reference, entry_number, listed_at, planned_position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(dispatch_id uuid, idempotency_key text, recipient_id uuid, subject_id uuid, reason text,
+         list_reference text, entry_number integer, listed_at timestamptz, planned_position bigint)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(notices)],
+    );
+    // An entry to be deleted is not corrected any more.
+    await tx.query(
+      `UPDATE contact_list_corrections c SET done_position = c.due_position
+       FROM unnest($1::uuid[], $2::uuid[]) AS r(recipient_id, subject_id)
+       WHERE c.recipient_id = r.recipient_id AND c.subject_id = r.subject_id AND c.due_position > c.done_position`,
+      [notices.map((n) => n.recipient_id), notices.map((n) => n.subject_id)],
+    );
+  }
+
+  /** Per member and recipient, the latest list copy that showed the member to the recipient. */
+  private async holdersOf(subjectIds: string[], tx: EntityManager): Promise<Holder[]> {
+    return tx.query(
+      `SELECT DISTINCT ON (e.subject_id, d.recipient_id)
+              e.subject_id::text, d.recipient_id::text, d.list_reference, d.dispatched_at, e.fields, ${ENTRY_NUMBER_SQL} AS entry_number
+       FROM contact_list_version_entries e
+       JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version
+       LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
+       WHERE e.subject_id = ANY($1::uuid[]) AND d.recipient_id <> e.subject_id AND (NOT d.greenland_only OR e.greenland)
+       ORDER BY e.subject_id, d.recipient_id, d.position DESC`,
+      [subjectIds],
+    );
+  }
+}
+
+type ContactListVersionData = Extract<ContactListEvent, { type: 'ContactListVersionPublished' }>['data'];
+
+const OTHER_EVENTS = new Set<string>([
+  'DiagnosisRegistered',
+  'DiagnosisProposed',
+  'DiagnosesLinked',
+  'ContactListVersionPublished',
+  'ContactListDispatched',
+  'CorrectionDispatched',
+  'DeletionNoticeDispatched',
+]);
+
+export const PLANNER_TABLES = [
+  'contact_list_notices',
+  'contact_list_corrections',
+  'contact_list_list_dispatches',
+  'contact_list_version_entries',
+  'contact_list_newcomers',
+  'contact_list_groups',
+  'contact_list_diagnoses',
+  'contact_list_clusters',
+  'contact_list_members',
+] as const;
+
+/** A version's entries with their ordinals: in the whole list, and among those a recipient in Greenland sees. */
+export function numberedEntries(entries: readonly ListEntry[]): Array<{ subject_id: string; ordinal: number; ordinal_gl: number | null; fields: ContactField[]; digest: string; greenland: boolean }> {
+  let greenland = 0;
+  return entries.map((entry, index) => ({
+    subject_id: entry.subjectId,
+    ordinal: index + 1,
+    ordinal_gl: entry.greenland ? ++greenland : null,
+    fields: entry.fields,
+    digest: entry.digest,
+    greenland: entry.greenland,
+  }));
+}
+
+/**
+ * Where a member who just became news is news: their own group and, with cluster scope, every
+ * group linked to theirs by then (the fold decides which share a cluster).
+ */
+function newsFor(fold: Listability, links: Map<string, Set<string>>, memberId: string): string[] {
+  const member = fold.member(memberId);
+  if (!member?.admitted) return [];
+  const groups = new Set([member.diagnosisId]);
+  if (member.scope === 'cluster') {
+    for (const diagnosisIds of links.values()) {
+      if (!diagnosisIds.has(member.diagnosisId)) continue;
+      for (const other of diagnosisIds) if (fold.shareCluster(member.diagnosisId, other)) groups.add(other);
+    }
+  }
+  return [...groups];
+}
+
+/** An event of a member's stream the listability fold may care about (the contact-list events name members otherwise). */
+function isMemberEvent(event: RecordedEvent): boolean {
+  if (MEMBER_EVENTS.has(event.type)) return true;
+  return !OTHER_EVENTS.has(event.type) && typeof (event.data as { memberId?: unknown } | null)?.memberId === 'string';
+}
+
+function stateOf(row: MemberRow): MemberState {
+  return { language: row.language, personal: row.personal, detailsPosition: BigInt(row.details_position), position: BigInt(row.position) };
+}

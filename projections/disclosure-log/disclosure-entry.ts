@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type {
+  ContactListDispatched,
+  ContactListVersionPublished,
+  CorrectionDispatched,
+  DeletionNoticeDispatched,
+  ListEntry,
+} from '../../contracts/events/contact-list.events';
+import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import type { ContactField } from '../../contracts/events/membership.events';
+
+/**
+ * One entry of the disclosure log: one message to one recipient, as the chain hashes it. A list
+ * dispatch points at a list version (stored once, bound here by its hash); a correction carries
+ * its one entry; a deletion notice discloses no data and is recorded all the same.
+ *
+ * Pure: the projector makes entries from events with it, and the verification makes them again
+ * from the stored rows and from the event log, so that all three can be compared.
+ */
+export type DisclosureKind = 'contact-list' | 'correction' | 'deletion-notice';
+
+export interface DisclosureEntry {
+  /** 1, 2, 3, ... in log order, without gaps. */
+  seq: string;
+  /** Position of the dispatch event in the log. */
+  position: string;
+  kind: DisclosureKind;
+  disclosesData: boolean;
+  dispatchId: string;
+  recipientId: string;
+  /** The list's group (contact-list only). */
+  diagnosisId: string | null;
+  listVersion: number | null;
+  /** The log position the message was built from (contact-list and correction). */
+  builtAtPosition: string | null;
+  /** The recipient's view of the version (contact-list only). */
+  greenlandOnly: boolean | null;
+  /** versionHash of the list version the dispatch refers to; null when the log had no such version before it. */
+  versionHash: string | null;
+  /** The person a correction or a deletion notice is about. */
+  subjectId: string | null;
+  /** The fields a correction showed, with their digest and Greenland flag. */
+  subjectFields: ContactField[] | null;
+  subjectDigest: string | null;
+  subjectGreenland: boolean | null;
+  /** Why a deletion notice was sent. */
+  noticeReason: string | null;
+  listReference: string;
+  channel: string;
+  idempotencyKey: string | null;
+  /** When the dispatch was recorded (the event's occurredAt), ISO-8601 in UTC. */
+  dispatchedAt: string;
+}
+
+export type DispatchEvent = ContactListDispatched | CorrectionDispatched | DeletionNoticeDispatched;
+
+/** The events that make a disclosure-log entry, each one entry. */
+export const DISPATCH_EVENT_TYPES: ReadonlySet<string> = new Set<DispatchEvent['type']>(['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched']);
+
+/** prev_hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** A list version as the log published it and the read model stores it. */
+export interface ListVersion {
+  diagnosisId: string;
+  version: number;
+  builtAtPosition: string;
+  entries: readonly ListEntry[];
+}
+
+/** Key of a list version in maps: `<diagnosisId>/<version>`. */
+export const versionKey = (diagnosisId: string, version: number): string => `${diagnosisId}/${version}`;
+
+/**
+ * JSON with object keys sorted at every level, so the same values always give the same text.
+ * Arrays keep their order (the order of a list's entries and of a member's fields is part of
+ * what was sent).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object)
+    .filter((key) => object[key] !== undefined)
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** hash = sha256(prev_hash || canonical JSON of the entry), hex. */
+export function chainHash(prevHash: string, entry: DisclosureEntry): string {
+  return sha256(prevHash + canonicalJson(entry));
+}
+
+/** Binds a list version's content (its group, number, position and every entry in order) into one hash. */
+export function versionHash(version: ListVersion): string {
+  return sha256(
+    canonicalJson({
+      diagnosisId: version.diagnosisId,
+      version: version.version,
+      builtAtPosition: BigInt(version.builtAtPosition).toString(),
+      entries: version.entries.map(({ subjectId, fields, digest, greenland }) => ({ subjectId, fields, digest, greenland })),
+    }),
+  );
+}
+
+/** The list version a ContactListVersionPublished event carries. */
+export function listVersionOf(event: RecordedEvent): ListVersion {
+  const { diagnosisId, version, builtAtPosition, entries } = (event as unknown as ContactListVersionPublished).data;
+  return { diagnosisId, version, builtAtPosition, entries };
+}
+
+/**
+ * The entry a dispatch event makes. `versionHash` is the hash of the list version the dispatch
+ * refers to, as the log published it before the dispatch (null if it had not).
+ */
+export function entryOf(event: RecordedEvent, seq: bigint, versionHashOfList: string | null): DisclosureEntry {
+  const dispatch = event as unknown as DispatchEvent;
+  const common = {
+    seq: seq.toString(),
+    position: event.position.toString(),
+    dispatchId: dispatch.data.dispatchId,
+    recipientId: dispatch.data.recipientId,
+    listReference: dispatch.data.listReference,
+    channel: dispatch.data.channel,
+    dispatchedAt: new Date(event.metadata.occurredAt).toISOString(),
+  };
+  const none = {
+    diagnosisId: null,
+    listVersion: null,
+    builtAtPosition: null,
+    greenlandOnly: null,
+    versionHash: null,
+    subjectId: null,
+    subjectFields: null,
+    subjectDigest: null,
+    subjectGreenland: null,
+    noticeReason: null,
+    idempotencyKey: null,
+  };
+  switch (dispatch.type) {
+    case 'ContactListDispatched':
+      return {
+        ...common,
+        ...none,
+        kind: 'contact-list',
+        disclosesData: true,
+        diagnosisId: dispatch.data.diagnosisId,
+        listVersion: dispatch.data.listVersion,
+        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
+        greenlandOnly: dispatch.data.view.greenlandOnly,
+        versionHash: versionHashOfList,
+        idempotencyKey: dispatch.data.idempotencyKey,
+      };
+    case 'CorrectionDispatched':
+      return {
+        ...common,
+        ...none,
+        kind: 'correction',
+        disclosesData: true,
+        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
+        // What was shown is the entry: its subject is the person whose data went out.
+        subjectId: dispatch.data.entry.subjectId,
+        subjectFields: [...dispatch.data.entry.fields],
+        subjectDigest: dispatch.data.entry.digest,
+        subjectGreenland: dispatch.data.entry.greenland,
+      };
+    case 'DeletionNoticeDispatched':
+      return { ...common, ...none, kind: 'deletion-notice', disclosesData: false, subjectId: dispatch.data.subjectId, noticeReason: dispatch.data.reason };
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ContactListDelivered, ContactListDeliveryFailed, ContactListEvent, ContactListVersionPublished } from '../../contracts/events/contact-list.events';
+import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import type { Projection } from '../runner/projection';
+import {
+  chainHash,
+  DISPATCH_EVENT_TYPES,
+  type DisclosureEntry,
+  type DispatchEvent,
+  entryOf,
+  GENESIS_HASH,
+  listVersionOf,
+  versionHash,
+  versionKey,
+} from './disclosure-entry';
+
+const HANDLED = new Set<string>([
+  'ContactListVersionPublished',
+  'ContactListDispatched',
+  'CorrectionDispatched',
+  'DeletionNoticeDispatched',
+  'ContactListDelivered',
+  'ContactListDeliveryFailed',
+] satisfies Array<ContactListEvent['type']>);
+
+/** A list version the log published: its hash and where. */
+interface KnownVersion {
+  hash: string;
+  position: bigint;
+}
+
+/**
+ * disclosure-log: every message that went to a member, for the data-protection officer.
+ * - A published list version is stored once (disclosure_list_versions + _entries).
+ * - Each dispatch (list, correction, deletion notice) appends one row to disclosure_log, chained
+ *   to the row before: hash = sha256(prev_hash || canonical JSON of the entry). A list dispatch
+ *   carries the hash of the version it refers to, so the version's entries are in the chain too.
+ * - Delivered / failed go to disclosure_deliveries: the chained rows are never updated.
+ *
+ * Idempotent: a dispatch at or before the chain's head position was appended already (rows are
+ * appended in log order), versions and deliveries are keyed and inserted only once.
+ */
+@Injectable()
+export class DisclosureLogProjector implements Projection {
+  readonly name = 'disclosure-log';
+  readonly version = 1;
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const relevant = events.filter((event) => HANDLED.has(event.type));
+    if (relevant.length === 0) return;
+    const [head]: Array<{ seq: string; position: string; hash: string }> = await tx.query(
+      'SELECT seq::text, position::text, hash FROM disclosure_log ORDER BY disclosure_log.seq DESC LIMIT 1',
+    );
+    let seq = head ? BigInt(head.seq) : 0n;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const chainedUpTo = head ? BigInt(head.position) : 0n;
+
+    const known = await this.storedVersions(relevant, tx);
+    const newVersions: RecordedEvent[] = [];
+    const rows: Array<DisclosureEntry & { prevHash: string; hash: string }> = [];
+    const deliveries: RecordedEvent[] = [];
+    for (const event of relevant) {
+      if (event.type === 'ContactListVersionPublished') {
+        const version = listVersionOf(event);
+        const key = versionKey(version.diagnosisId, version.version);
+        // The first publication of a version number is the one that counts (as in the table).
+        if (!known.has(key)) {
+          known.set(key, { hash: versionHash(version), position: event.position });
+          newVersions.push(event);
+        }
+      } else if (DISPATCH_EVENT_TYPES.has(event.type)) {
+        if (event.position <= chainedUpTo) continue;
+        seq += 1n;
+        const entry = entryOf(event, seq, this.versionHashFor(event, known));
+        const hash = chainHash(prevHash, entry);
+        rows.push({ ...entry, prevHash, hash });
+        prevHash = hash;
+      } else {
+        deliveries.push(event);
+      }
+    }
+    await this.saveVersions(newVersions, tx);
+    await this.appendRows(rows, tx);
+    await this.saveDeliveries(deliveries, tx);
+  }
+
+  async reset(tx: EntityManager): Promise<void> {
+    // The append-only trigger lets a rebuild through, and only in this transaction.
+    await tx.query(`SET LOCAL sjn.disclosure_log_reset = 'on'`);
+    await tx.query('TRUNCATE disclosure_log, disclosure_deliveries, disclosure_list_entries, disclosure_list_versions');
+  }
+
+  /** The hash of the version a list dispatch refers to, if the log published it before the dispatch. */
+  private versionHashFor(event: RecordedEvent, known: Map<string, KnownVersion>): string | null {
+    const dispatch = event as unknown as DispatchEvent;
+    if (dispatch.type !== 'ContactListDispatched') return null;
+    const version = known.get(versionKey(dispatch.data.diagnosisId, dispatch.data.listVersion));
+    return version && version.position < event.position ? version.hash : null;
+  }
+
+  /** The stored versions that the batch publishes again or refers to. */
+  private async storedVersions(events: readonly RecordedEvent[], tx: EntityManager): Promise<Map<string, KnownVersion>> {
+    const keys = new Map<string, { diagnosisId: string; version: number }>();
+    for (const event of events) {
+      const data = (event as unknown as ContactListEvent).data as { diagnosisId?: string; version?: number; listVersion?: number };
+      const version = event.type === 'ContactListVersionPublished' ? data.version : event.type === 'ContactListDispatched' ? data.listVersion : undefined;
+      if (data.diagnosisId !== undefined && version !== undefined) keys.set(versionKey(data.diagnosisId, version), { diagnosisId: data.diagnosisId, version });
+    }
+    const known = new Map<string, KnownVersion>();
+    if (keys.size === 0) return known;
+    const wanted = [...keys.values()];
+    const rows: Array<{ diagnosis_id: string; version: number; version_hash: string; position: string }> = await tx.query(
+      `SELECT v.diagnosis_id, v.version, v.version_hash, v.position::text
+       FROM disclosure_list_versions v
+       JOIN unnest($1::text[], $2::integer[]) AS k(diagnosis_id, version) USING (diagnosis_id, version)`,
+      [wanted.map((key) => key.diagnosisId), wanted.map((key) => key.version)],
+    );
+    for (const row of rows) known.set(versionKey(row.diagnosis_id, row.version), { hash: row.version_hash, position: BigInt(row.position) });
+    return known;
+  }
+
+  private async saveVersions(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+    if (events.length === 0) return;
+    const published = events.map((event) => event as unknown as ContactListVersionPublished & RecordedEvent);
+    await tx.query(
+      `INSERT INTO disclosure_list_versions (diagnosis_id, version, built_at_position, version_hash, entry_count, newcomers, position, published_at)
+       SELECT diagnosis_id, version, built_at_position, version_hash, entry_count, newcomers, position, published_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(diagnosis_id text, version integer, built_at_position bigint, version_hash text,
+         entry_count integer, newcomers text[], position bigint, published_at timestamptz)
+       ON CONFLICT (diagnosis_id, version) DO NOTHING`,
+      [
+        JSON.stringify(
+          published.map((event) => ({
+            diagnosis_id: event.data.diagnosisId,
+            version: event.data.version,
+            built_at_position: BigInt(event.data.builtAtPosition).toString(),
+            version_hash: versionHash(listVersionOf(event)),
+            entry_count: event.data.entries.length,
+            newcomers: event.data.newcomers,
+            position: event.position.toString(),
+            published_at: new Date(event.metadata.occurredAt).toISOString(),
+          })),
+        ),
+      ],
+    );
+    const entries = published.flatMap((event) =>
+      event.data.entries.map((entry, ordinal) => ({
+        diagnosis_id: event.data.diagnosisId,
+        version: event.data.version,
+        ordinal,
+        subject_id: entry.subjectId,
+        fields: entry.fields,
+        digest: entry.digest,
+        greenland: entry.greenland,
+      })),
+    );
+    if (entries.length === 0) return;
+    await tx.query(
+      `INSERT INTO disclosure_list_entries (diagnosis_id, version, ordinal, subject_id, fields, digest, greenland)
+       SELECT diagnosis_id, version, ordinal, subject_id, fields, digest, greenland
+       FROM jsonb_to_recordset($1::jsonb) AS r(diagnosis_id text, version integer, ordinal integer, subject_id text, fields text[],
+         digest text, greenland boolean)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(entries)],
+    );
+  }
+
+  private async appendRows(rows: Array<DisclosureEntry & { prevHash: string; hash: string }>, tx: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `INSERT INTO disclosure_log (seq, position, kind, discloses_data, dispatch_id, recipient_id, diagnosis_id, list_version, built_at_position,
+         greenland_only, version_hash, subject_id, subject_fields, subject_digest, subject_greenland, notice_reason, list_reference, channel,
+         idempotency_key, dispatched_at, prev_hash, hash)
+       SELECT seq, position, kind, "disclosesData", "dispatchId", "recipientId", "diagnosisId", "listVersion", "builtAtPosition",
+         "greenlandOnly", "versionHash", "subjectId", "subjectFields", "subjectDigest", "subjectGreenland", "noticeReason", "listReference", channel,
+         "idempotencyKey", "dispatchedAt", "prevHash", hash
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, position bigint, kind text, "disclosesData" boolean, "dispatchId" text,
+         "recipientId" text, "diagnosisId" text, "listVersion" integer, "builtAtPosition" bigint, "greenlandOnly" boolean, "versionHash" text,
+         "subjectId" text, "subjectFields" text[], "subjectDigest" text, "subjectGreenland" boolean, "noticeReason" text, "listReference" text,
+         channel text, "idempotencyKey" text, "dispatchedAt" timestamptz, "prevHash" text, hash text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async saveDeliveries(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+    if (events.length === 0) return;
+    const records = events.map((recorded) => {
+      const event = recorded as unknown as ContactListDelivered | ContactListDeliveryFailed;
+      const common = { position: recorded.position.toString(), dispatch_id: event.data.dispatchId, attempt: event.data.attempt, at: new Date(recorded.metadata.occurredAt).toISOString() };
+      // A failure's reason is not kept: a provider's message may quote an address.
+      return event.type === 'ContactListDelivered'
+        ? { ...common, outcome: 'delivered', final: true, resent: event.data.resent, provider_message_id: event.data.providerMessageId }
+        : { ...common, outcome: 'failed', final: event.data.final, resent: false, provider_message_id: null };
+    });
+    await tx.query(
+      `INSERT INTO disclosure_deliveries (position, dispatch_id, outcome, attempt, final, resent, provider_message_id, at)
+       SELECT position, dispatch_id, outcome, attempt, final, resent, provider_message_id, at
+       FROM jsonb_to_recordset($1::jsonb) AS r(position bigint, dispatch_id text, outcome text, attempt integer, final boolean, resent boolean,
+         provider_message_id text, at timestamptz)
+       ON CONFLICT (position) DO NOTHING`,
+      [JSON.stringify(records)],
+    );
+  }
+}

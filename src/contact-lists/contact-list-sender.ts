@@ -1,0 +1,781 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { contactListStream, dispatchStream, type ListEntry } from '../../contracts/events/contact-list.events';
+import type { NewEvent } from '../../contracts/events/event-envelope';
+import type { PersonalData } from '../../contracts/events/membership.events';
+import { type DueCorrection, type DueGroup, type DueNotice, readSenderWork, type SenderWork } from '../../projections/contact-list-planner/contact-list-planner.queries';
+import { AppConfig } from '../config/app-config';
+import { KeyVault } from '../crypto/key-vault';
+import { Clock } from '../domain/clock';
+import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { DATABASE_URL } from '../infrastructure.module';
+import { type ContactListEntryView, MailTemplates, type RenderedEntry } from '../mail/mail-templates';
+import { MailRejectedError, MailTransport, type OutgoingMail } from '../mail/mail-transport';
+import { assertLawful, entryOf, numberedView, planContactList, type ShownValues, shownValues } from './contact-list-building';
+import { type DispatchEvent, insertOutbox, openOutbox, type OutboxMessage, OutboxWriter, type RenderParams } from './contact-list-outbox';
+import {
+  correctionKey,
+  dispatchIdOf,
+  eventIdOf,
+  LIST_ENTRY_PURPOSE,
+  LIST_REFERENCE_PURPOSE,
+  listKey,
+  listReferenceOf,
+} from './dispatch-keys';
+import { Listability } from './listability';
+
+export interface ContactListSenderOptions {
+  /** How often the active sender looks for due work when there was none. */
+  pollIntervalMs: number;
+  /** How often a standby instance tries to take over. */
+  standbyRetryMs: number;
+  /** Waits between tries of one message: [1000, 5000] makes 3 tries. */
+  retryDelaysMs: readonly number[];
+  /** Messages handled at the same time. */
+  concurrency: number;
+  maxGroupsPerRound: number;
+  maxMessagesPerRound: number;
+}
+
+export const DEFAULT_SENDER_OPTIONS: ContactListSenderOptions = {
+  pollIntervalMs: 250,
+  standbyRetryMs: 2000,
+  retryDelaysMs: [1000, 5000],
+  concurrency: 16,
+  maxGroupsPerRound: 20,
+  maxMessagesPerRound: 500,
+};
+
+export const CONTACT_LIST_SENDER_OPTIONS = Symbol('ContactListSenderOptions');
+
+export type SenderState = 'stopped' | 'starting' | 'standby' | 'active';
+
+const LOCK_NAME = 'contact-list-sender';
+const HEADERS = { 'Auto-Submitted': 'auto-generated' };
+const SCHEMA_VERSION = 1;
+
+/** A version as the sender renders it: entries with their values (null: no longer readable). */
+interface RenderableVersion {
+  diagnosisName: string;
+  entries: Array<ListEntry & { values: ShownValues | null }>;
+  newcomers: Set<string>;
+  /** Each entry rendered once per language, number and newcomer mark, for all the version's recipients. */
+  rendered: Map<string, RenderedEntry>;
+}
+
+interface VersionRow {
+  diagnosis_id: string;
+  version: number;
+  built_at_position: string;
+  event_id: string;
+  entries: ListEntry[];
+  newcomers: string[];
+}
+
+/** How a message is to be delivered: its dispatch still to be recorded, and whether it may have gone out already. */
+interface Delivery {
+  message: OutboxMessage;
+  dispatch: boolean;
+  resent: boolean;
+}
+
+/**
+ * The contact-list sender: a single active worker across instances (a session advisory lock on a
+ * connection of its own; the others stand by), started when the application is up and stopped
+ * first when it shuts down. It reads the contact-list planner's state as of the planner's
+ * checkpoint (one repeatable-read snapshot) and sends what is due:
+ *
+ * - a new version of a group's list once its first newcomer is LIST_UPDATE_DEBOUNCE_SECONDS old:
+ *   ContactListVersionPublished (expected revision: the previous version), then per recipient a
+ *   welcome (newcomers) or an updated list (everyone else, newcomers marked);
+ * - corrected entries to earlier recipients of a rectified member;
+ * - notices to delete an entry to earlier recipients of a member who withdrew, was restricted,
+ *   erased or left (nothing about the member is repeated).
+ *
+ * Per message: the plan goes into the outbox; ContactListDispatched (CorrectionDispatched,
+ * DeletionNoticeDispatched) is appended to `dispatch-<dispatchId>` with 'no_stream' BEFORE the
+ * message is handed to the transport (the log may over-report a send, never under-report one);
+ * then ContactListDelivered, or ContactListDeliveryFailed per failed try (retries with backoff;
+ * final after the last try or a rejection). The dispatch id comes from the message's
+ * idempotency key, so a dispatch repeated after a crash meets its own stream and is recognised.
+ * A message dispatched but not settled when the sender stopped (a crash) is sent once more when
+ * a sender takes over, and that delivery is recorded with resent: true.
+ *
+ * Personal data is opened only to render and is never logged; the outbox keeps it sealed and
+ * drops it once a message is settled.
+ */
+@Injectable()
+export class ContactListSender implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ContactListSender');
+  private readonly outbox: OutboxWriter;
+  private readonly versions = new Map<string, Promise<RenderableVersion>>();
+  private state: SenderState = 'stopped';
+  private running = false;
+  private loop?: Promise<void>;
+  private lockClient?: Client;
+  private lockLost = false;
+  private resumed = false;
+  /**
+   * The newest log position this sender wrote (or, after taking over, the head of the log then):
+   * the planner must have seen it before its state is acted on, so that nothing the sender did
+   * already looks due again (a rebuilding planner holds the sender back the same way).
+   */
+  private watermark = 0n;
+  private wake?: () => void;
+  private readonly stopWaiters = new Set<() => void>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly pool: Pool,
+    private readonly vault: KeyVault,
+    private readonly transport: MailTransport,
+    private readonly templates: MailTemplates,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @Inject(DATABASE_URL) private readonly connectionString: string,
+    @Inject(CONTACT_LIST_SENDER_OPTIONS) private readonly options: ContactListSenderOptions,
+  ) {
+    this.outbox = new OutboxWriter(pool);
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  status(): { state: SenderState } {
+    return { state: this.state };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.state = 'starting';
+    this.loop = this.run();
+  }
+
+  /** Stops taking work, lets messages in hand finish their current try, and lets go of the lock. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    for (const waiter of this.stopWaiters) waiter();
+    await this.loop;
+    await this.releaseLock();
+    this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.holdsLock())) {
+          this.state = 'standby';
+          await this.sleep(this.options.standbyRetryMs);
+          continue;
+        }
+        this.state = 'active';
+        if (!this.resumed) {
+          await this.resume();
+          this.resumed = true;
+        }
+        if (!this.running) break;
+        const worked = await this.round();
+        if (!worked) await this.sleep(this.options.pollIntervalMs);
+      } catch (error) {
+        // The database, the event store or the lock connection failed: let go and try again.
+        this.logger.warn(`paused: ${errorClass(error)}; retrying`);
+        await this.releaseLock();
+        if (this.running) {
+          this.state = 'standby';
+          await this.sleep(this.options.standbyRetryMs);
+        }
+      }
+    }
+  }
+
+  /** One round of due work, read as of the planner's checkpoint. Returns whether there was any. */
+  private async round(): Promise<boolean> {
+    const client = await this.pool.connect();
+    let work: SenderWork | undefined;
+    try {
+      work = await readSenderWork(client, {
+        notBefore: this.watermark,
+        now: this.clock.now(),
+        debounceSeconds: this.config.LIST_UPDATE_DEBOUNCE_SECONDS,
+        maxGroups: this.options.maxGroupsPerRound,
+        maxMessages: this.options.maxMessagesPerRound,
+      });
+    } finally {
+      client.release();
+    }
+    if (!work) return false;
+    const correlationId = randomUUID();
+    const listability = Listability.restore(
+      [...work.members.values()].map((member) => member.facts),
+      work.clusters,
+    );
+    const opened = await this.openAll(work);
+    for (const group of work.groups) {
+      if (!this.running) return true;
+      await this.sendGroup(group, work, listability, opened, correlationId);
+    }
+    if (this.running) await this.sendNotices(work.notices, work, opened, correlationId);
+    // A list sent just now may carry a rectified entry already: corrections wait for the next
+    // round, when the planner has seen these lists (and settled what they made unnecessary).
+    if (this.running && work.groups.length === 0) await this.sendCorrections(work.corrections, work, listability, opened, correlationId);
+    return true;
+  }
+
+  /** Opens the personal data of everyone in this round's work, at once (erased: null). */
+  private async openAll(work: SenderWork): Promise<Map<string, PersonalData | null>> {
+    const sealed = [...work.members.values()].filter((member) => member.personal !== null);
+    const values = await this.vault.openMany<PersonalData | null>(
+      sealed.map((member) => ({ subjectId: member.facts.memberId, sealed: member.personal as string })),
+      null,
+    );
+    const opened = new Map<string, PersonalData | null>([...work.members.keys()].map((memberId) => [memberId, null]));
+    sealed.forEach((member, index) => opened.set(member.facts.memberId, values[index]));
+    return opened;
+  }
+
+  private async sendGroup(group: DueGroup, work: SenderWork, listability: Listability, opened: Map<string, PersonalData | null>, correlationId: string): Promise<void> {
+    const { diagnosisId } = group;
+    const version = group.version + 1;
+    const builtAtPosition = work.position.toString();
+    const plan = planContactList({
+      diagnosisId,
+      listability,
+      personal: opened,
+      pendingNewcomers: group.newcomers,
+      digest: (json) => this.vault.keyedDigest(LIST_ENTRY_PURPOSE, json),
+    });
+    // No newcomer is on the list any more (they left before it was built): the version only
+    // records that, and nobody is sent anything.
+    const recipients = plan.newcomers.length > 0 ? plan.recipients : [];
+    const entries: ListEntry[] = plan.entries.map(({ subjectId, fields, digest, greenland }) => ({ subjectId, fields, digest, greenland }));
+    const messages = recipients.map((recipient): OutboxMessage => {
+      assertLawful(listability, recipient.recipientId, numberedView(entries, recipient.recipientId, recipient.greenlandOnly));
+      const idempotencyKey = listKey(recipient.recipientId, diagnosisId, version);
+      const dispatchId = dispatchIdOf(idempotencyKey);
+      const listReference = this.listReference(dispatchId);
+      const member = work.members.get(recipient.recipientId);
+      return {
+        dispatchId,
+        idempotencyKey,
+        kind: 'list',
+        recipientId: recipient.recipientId,
+        subjectId: null,
+        sourcePosition: null,
+        diagnosisId,
+        listVersion: version,
+        state: 'planned',
+        event: {
+          type: 'ContactListDispatched',
+          data: {
+            dispatchId,
+            recipientId: recipient.recipientId,
+            diagnosisId,
+            listVersion: version,
+            builtAtPosition,
+            view: { greenlandOnly: recipient.greenlandOnly },
+            listReference,
+            idempotencyKey,
+            channel: 'email',
+          },
+        },
+        language: member?.language ?? 'da',
+        recipientPersonal: member?.personal ?? null,
+        subjectPersonal: null,
+        render: { kind: 'list', listReference, welcome: recipient.kind === 'welcome', greenlandOnly: recipient.greenlandOnly },
+        attempts: 0,
+        failure: null,
+      };
+    });
+    const row: VersionRow = {
+      diagnosis_id: diagnosisId,
+      version,
+      built_at_position: builtAtPosition,
+      event_id: eventIdOf(`contact-list-version|${diagnosisId}|${version}|${builtAtPosition}`),
+      entries,
+      newcomers: plan.newcomers,
+    };
+    const sealed = plan.entries.map((entry) => ({ subjectId: entry.subjectId, personal: work.members.get(entry.subjectId)?.personal ?? null }));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO contact_list_sender_versions (diagnosis_id, version, built_at_position, event_id, entries, newcomers, sealed, diagnosis_name, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned')`,
+        [diagnosisId, version, builtAtPosition, row.event_id, JSON.stringify(entries), JSON.stringify(plan.newcomers), JSON.stringify(sealed), group.diagnosisName],
+      );
+      await insertOutbox(client, messages);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    if (!(await this.publish(row, correlationId))) return;
+    this.versions.set(
+      versionKey(diagnosisId, version),
+      Promise.resolve({ diagnosisName: group.diagnosisName, entries: plan.entries, newcomers: new Set(plan.newcomers), rendered: new Map() }),
+    );
+    this.logger.log(`list version ${version} of group ${diagnosisId}: ${entries.length} entries, ${messages.length} recipients`);
+    await this.deliverAll(messages.map((message) => ({ message, dispatch: true, resent: false })), correlationId);
+    await this.settleVersions([[diagnosisId, version]]);
+  }
+
+  /**
+   * Appends the version (expected revision: the previous version's). A conflict is our own append
+   * from before a crash (the same event id at that revision), or someone else's version: then this
+   * plan is dropped and built again once the planner has caught up.
+   */
+  private async publish(row: VersionRow, correlationId: string): Promise<boolean> {
+    const { diagnosis_id: diagnosisId, version } = row;
+    const event: NewEvent = {
+      id: row.event_id,
+      type: 'ContactListVersionPublished',
+      schemaVersion: SCHEMA_VERSION,
+      data: { diagnosisId, version, builtAtPosition: row.built_at_position, entries: row.entries, newcomers: row.newcomers },
+      metadata: this.metadata(correlationId),
+    };
+    try {
+      this.wrote(await this.store.append(contactListStream(diagnosisId), [event], version === 1 ? 'no_stream' : version - 2));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const [existing] = await this.store.readStream(contactListStream(diagnosisId), { fromRevision: version - 1 });
+      if (existing?.id === row.event_id) this.wrote(existing);
+      else {
+        this.logger.warn(`list version ${version} of group ${diagnosisId} exists already; building again later`);
+        await this.pool.query(`DELETE FROM contact_list_outbox WHERE kind = 'list' AND diagnosis_id = $1 AND list_version = $2 AND state = 'planned'`, [diagnosisId, version]);
+        await this.pool.query('DELETE FROM contact_list_sender_versions WHERE diagnosis_id = $1 AND version = $2', [diagnosisId, version]);
+        return false;
+      }
+    }
+    await this.pool.query(`UPDATE contact_list_sender_versions SET state = 'published' WHERE diagnosis_id = $1 AND version = $2`, [diagnosisId, version]);
+    return true;
+  }
+
+  private async sendCorrections(
+    corrections: DueCorrection[],
+    work: SenderWork,
+    listability: Listability,
+    opened: Map<string, PersonalData | null>,
+    correlationId: string,
+  ): Promise<void> {
+    if (corrections.length === 0) return;
+    const builtAtPosition = work.position.toString();
+    const messages = corrections.map((correction): OutboxMessage => {
+      const { recipientId, subjectId } = correction;
+      const idempotencyKey = correctionKey(recipientId, subjectId, correction.duePosition);
+      const dispatchId = dispatchIdOf(idempotencyKey);
+      const recipient = work.members.get(recipientId);
+      const subject = work.members.get(subjectId);
+      const subjectData = opened.get(subjectId);
+      const base = {
+        dispatchId,
+        idempotencyKey,
+        kind: 'correction' as const,
+        recipientId,
+        subjectId,
+        sourcePosition: correction.duePosition,
+        diagnosisId: null,
+        listVersion: null,
+        language: recipient?.language ?? 'da',
+        attempts: 0,
+      };
+      const skipped = (failure: string): OutboxMessage => ({
+        ...base,
+        state: 'skipped',
+        event: null,
+        recipientPersonal: null,
+        subjectPersonal: null,
+        render: { kind: 'correction', listReference: '', correctedListReference: correction.correctedListReference, entryNumber: correction.entryNumber, listedAt: correction.listedAt },
+        failure,
+      });
+      const facts = listability.member(subjectId);
+      if (!subject || !facts || !subjectData) return skipped('subject-erased');
+      if (!opened.get(recipientId)?.email) return skipped('no-address');
+      const entry = entryOf(facts, subjectData, (json) => this.vault.keyedDigest(LIST_ENTRY_PURPOSE, json));
+      // A correction shows the member's data again: only where a list could show it now.
+      const unlawful = listability.unlawfulness(recipientId, subjectId, entry.fields);
+      if (unlawful) return skipped(unlawful);
+      const listReference = this.listReference(dispatchId);
+      return {
+        ...base,
+        state: 'planned',
+        event: {
+          type: 'CorrectionDispatched',
+          data: {
+            dispatchId,
+            recipientId,
+            subjectId,
+            entry: { subjectId, fields: entry.fields, digest: entry.digest, greenland: entry.greenland },
+            builtAtPosition,
+            listReference,
+            channel: 'email',
+          },
+        },
+        recipientPersonal: recipient?.personal ?? null,
+        subjectPersonal: subject.personal,
+        render: { kind: 'correction', listReference, correctedListReference: correction.correctedListReference, entryNumber: correction.entryNumber, listedAt: correction.listedAt },
+        failure: null,
+      };
+    });
+    await this.planAndDeliver(messages, correlationId);
+  }
+
+  private async sendNotices(notices: DueNotice[], work: SenderWork, opened: Map<string, PersonalData | null>, correlationId: string): Promise<void> {
+    if (notices.length === 0) return;
+    const messages = notices.map((notice): OutboxMessage => {
+      const { dispatchId, recipientId, subjectId, reason } = notice;
+      const recipient = work.members.get(recipientId);
+      const listReference = this.listReference(dispatchId);
+      const deliverable = Boolean(opened.get(recipientId)?.email);
+      return {
+        dispatchId,
+        idempotencyKey: notice.idempotencyKey,
+        kind: 'deletion',
+        recipientId,
+        subjectId,
+        sourcePosition: null,
+        diagnosisId: null,
+        listVersion: null,
+        state: deliverable ? 'planned' : 'skipped',
+        event: deliverable ? { type: 'DeletionNoticeDispatched', data: { dispatchId, recipientId, subjectId, reason, listReference, channel: 'email' } } : null,
+        language: recipient?.language ?? 'da',
+        recipientPersonal: deliverable ? (recipient?.personal ?? null) : null,
+        subjectPersonal: null,
+        render: { kind: 'deletion', listReference, heldListReference: notice.heldListReference, entryNumber: notice.entryNumber, listedAt: notice.listedAt, reason },
+        attempts: 0,
+        failure: deliverable ? null : 'no-address',
+      };
+    });
+    await this.planAndDeliver(messages, correlationId);
+  }
+
+  private async planAndDeliver(messages: OutboxMessage[], correlationId: string): Promise<void> {
+    const fresh = await insertOutbox(this.pool, messages);
+    const planned = messages.filter((message) => message.state === 'planned' && fresh.has(message.dispatchId));
+    await this.deliverAll(
+      planned.map((message) => ({ message, dispatch: true, resent: false })),
+      correlationId,
+    );
+  }
+
+  /**
+   * Picks up after a stop or crash: versions planned but perhaps not published, and messages not
+   * settled. Each message's dispatch stream says how far it got: no stream (never dispatched:
+   * send it now), settled (just record that), or dispatched and not settled (it may have gone
+   * out: send it once more, recorded as resent).
+   */
+  private async resume(): Promise<void> {
+    this.watermark = await this.store.headPosition();
+    const planned = await this.pool.query<VersionRow>(
+      `SELECT diagnosis_id::text, version, built_at_position::text, event_id::text, entries, newcomers
+       FROM contact_list_sender_versions WHERE state = 'planned' ORDER BY created_at`,
+    );
+    const correlationId = randomUUID();
+    for (const row of planned.rows) await this.publish(row, correlationId);
+
+    const open = await openOutbox(this.pool);
+    if (open.length === 0) return;
+    const deliveries: Delivery[] = [];
+    await forEachConcurrently(open, this.options.concurrency, async (message) => {
+      const recorded = await this.store.readStream(dispatchStream(message.dispatchId));
+      if (recorded.length === 0) {
+        deliveries.push({ message, dispatch: true, resent: false });
+        return;
+      }
+      const delivered = recorded.find((event) => event.type === 'ContactListDelivered');
+      if (delivered) {
+        const data = delivered.data as { providerMessageId: string; attempt: number };
+        await this.outbox.update({ dispatchId: message.dispatchId, state: 'delivered', providerMessageId: data.providerMessageId, attempts: data.attempt });
+        return;
+      }
+      const failures = recorded.filter((event) => event.type === 'ContactListDeliveryFailed');
+      if (failures.some((event) => (event.data as { final: boolean }).final)) {
+        await this.outbox.update({ dispatchId: message.dispatchId, state: 'failed', attempts: failures.length });
+        return;
+      }
+      deliveries.push({ message: { ...message, attempts: Math.max(message.attempts, failures.length) }, dispatch: false, resent: true });
+    });
+    const resent = deliveries.filter((delivery) => delivery.resent).length;
+    if (deliveries.length > 0) this.logger.log(`resuming ${deliveries.length} messages (${resent} may have gone out before: sent once more)`);
+    await this.deliverAll(deliveries, correlationId);
+    const versions = new Map<string, [string, number]>();
+    for (const { message } of deliveries) {
+      if (message.kind === 'list' && message.diagnosisId && message.listVersion) versions.set(versionKey(message.diagnosisId, message.listVersion), [message.diagnosisId, message.listVersion]);
+    }
+    await this.settleVersions([...versions.values()]);
+  }
+
+  private async deliverAll(deliveries: Delivery[], correlationId: string): Promise<void> {
+    await forEachConcurrently(deliveries, this.options.concurrency, (delivery) => this.deliver(delivery, correlationId));
+  }
+
+  private async deliver({ message, dispatch, resent: mayHaveGone }: Delivery, correlationId: string): Promise<void> {
+    const { dispatchId } = message;
+    let resent = mayHaveGone;
+    if (!this.running) return;
+    if (dispatch) {
+      if (!message.event) return;
+      try {
+        this.wrote(await this.store.append(dispatchStream(dispatchId), [this.newEvent(message.event, correlationId)], 'no_stream'));
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        resent = true; // dispatched before a crash: it may have gone out
+      }
+      await this.outbox.update({ dispatchId, state: 'dispatched' });
+    }
+    const mail = await this.render(message);
+    if (!mail) {
+      await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt: message.attempts, reason: 'NoAddress', final: true } }, correlationId);
+      await this.outbox.update({ dispatchId, state: 'failed', failure: 'NoAddress' });
+      return;
+    }
+    const firstAttempt = message.attempts + 1;
+    for (let attempt = firstAttempt; ; attempt++) {
+      let providerMessageId: string;
+      try {
+        providerMessageId = (await this.transport.send(mail)).providerMessageId;
+      } catch (error) {
+        const reason = error instanceof MailRejectedError ? `MailRejectedError ${error.reason}` : errorClass(error);
+        const final = error instanceof MailRejectedError || attempt - firstAttempt >= this.options.retryDelaysMs.length;
+        await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt, reason, final } }, correlationId);
+        await this.outbox.update({ dispatchId, state: final ? 'failed' : 'dispatched', attempts: attempt, failure: reason });
+        if (final) {
+          this.logger.warn(`a ${message.kind} message could not be delivered (${reason}) after ${attempt} tries`);
+          return;
+        }
+        if (!(await this.pause(this.options.retryDelaysMs[attempt - firstAttempt]))) return; // stopping: resumed later
+        continue;
+      }
+      await this.record(dispatchId, { type: 'ContactListDelivered', data: { dispatchId, providerMessageId, attempt, resent } }, correlationId);
+      await this.outbox.update({ dispatchId, state: 'delivered', attempts: attempt, providerMessageId });
+      return;
+    }
+  }
+
+  private async record(dispatchId: string, event: { type: string; data: unknown }, correlationId: string): Promise<void> {
+    this.wrote(await this.store.append(dispatchStream(dispatchId), [this.newEvent(event, correlationId)], 'stream_exists'));
+  }
+
+  private wrote({ position }: { position: bigint }): void {
+    if (position > this.watermark) this.watermark = position;
+  }
+
+  /** The message as its recipient gets it; undefined when they have no readable address any more. */
+  private async render(message: OutboxMessage): Promise<OutgoingMail | undefined> {
+    if (!message.recipientPersonal) return undefined;
+    const [recipient] = await this.vault.openMany<PersonalData | null>([{ subjectId: message.recipientId, sealed: message.recipientPersonal }], null);
+    if (!recipient?.email) return undefined;
+    const common = { name: recipient.name, listReference: message.render.listReference, contactEmail: this.config.MAIL_FROM };
+    const rendered = await this.renderParts(message, message.render, common);
+    return { to: recipient.email, ...rendered, headers: HEADERS };
+  }
+
+  private async renderParts(message: OutboxMessage, render: RenderParams, common: { name: string; listReference: string; contactEmail: string }) {
+    switch (render.kind) {
+      case 'list': {
+        const version = await this.version(message.diagnosisId as string, message.listVersion as number);
+        let newcomerCount = 0;
+        const parts = numberedView(version.entries, message.recipientId, render.greenlandOnly).map((entry) => {
+          const newcomer = !render.welcome && version.newcomers.has(entry.subjectId);
+          if (newcomer) newcomerCount++;
+          const key = `${message.language}|${entry.subjectId}|${entry.number}|${newcomer}`;
+          let part = version.rendered.get(key);
+          if (!part) {
+            part = this.templates.listEntry(message.language, entryView(entry.number, entry.values, newcomer));
+            version.rendered.set(key, part);
+          }
+          return part;
+        });
+        const data = { ...common, diagnosisName: version.diagnosisName, entries: this.templates.listEntries(parts), greenlandOnly: render.greenlandOnly };
+        return render.welcome
+          ? this.templates.render('contact-list-welcome', message.language, data)
+          : this.templates.render('contact-list-update', message.language, { ...data, newcomerCount });
+      }
+      case 'correction': {
+        const fields = message.event?.type === 'CorrectionDispatched' ? message.event.data.entry.fields : [];
+        const [subject] = message.subjectPersonal
+          ? await this.vault.openMany<PersonalData | null>([{ subjectId: message.subjectId as string, sealed: message.subjectPersonal }], null)
+          : [null];
+        return this.templates.render('correction', message.language, {
+          ...common,
+          correctedListReference: render.correctedListReference,
+          entryNumber: render.entryNumber,
+          listedAt: render.listedAt,
+          entry: this.templates.listEntries([this.templates.listEntry(message.language, entryView(render.entryNumber, subject ? shownValues(subject, fields) : null, false))]),
+        });
+      }
+      case 'deletion':
+        return this.templates.render('deletion-notice', message.language, {
+          ...common,
+          heldListReference: render.heldListReference,
+          entryNumber: render.entryNumber,
+          listedAt: render.listedAt,
+        });
+    }
+  }
+
+  /** A version as it was built, from memory or (after a restart) from its sealed copy. */
+  private version(diagnosisId: string, version: number): Promise<RenderableVersion> {
+    const key = versionKey(diagnosisId, version);
+    let loaded = this.versions.get(key);
+    if (!loaded) {
+      loaded = this.loadVersion(diagnosisId, version);
+      this.versions.set(key, loaded);
+      loaded.catch(() => this.versions.delete(key));
+    }
+    return loaded;
+  }
+
+  private async loadVersion(diagnosisId: string, version: number): Promise<RenderableVersion> {
+    const result = await this.pool.query<{ entries: ListEntry[]; newcomers: string[]; sealed: Array<{ subjectId: string; personal: string | null }> | null; diagnosis_name: string }>(
+      'SELECT entries, newcomers, sealed, diagnosis_name FROM contact_list_sender_versions WHERE diagnosis_id = $1 AND version = $2',
+      [diagnosisId, version],
+    );
+    const row = result.rows[0];
+    if (!row) throw new Error(`List version ${version} of group ${diagnosisId} is unknown to the sender`);
+    const sealed = new Map((row.sealed ?? []).map((item) => [item.subjectId, item.personal]));
+    const readable = row.entries.filter((entry) => sealed.get(entry.subjectId));
+    const opened = await this.vault.openMany<PersonalData | null>(
+      readable.map((entry) => ({ subjectId: entry.subjectId, sealed: sealed.get(entry.subjectId) as string })),
+      null,
+    );
+    const values = new Map(readable.map((entry, index) => [entry.subjectId, opened[index]]));
+    return {
+      diagnosisName: row.diagnosis_name,
+      entries: row.entries.map((entry) => {
+        const personal = values.get(entry.subjectId);
+        return { ...entry, values: personal ? shownValues(personal, entry.fields) : null };
+      }),
+      newcomers: new Set(row.newcomers),
+      rendered: new Map(),
+    };
+  }
+
+  /** A version whose messages are all settled keeps no sealed copy of its members' data. */
+  private async settleVersions(versions: Array<[string, number]>): Promise<void> {
+    if (versions.length === 0) return;
+    await this.pool.query(
+      `UPDATE contact_list_sender_versions v SET sealed = NULL
+       FROM unnest($1::uuid[], $2::integer[]) AS s(diagnosis_id, version)
+       WHERE v.diagnosis_id = s.diagnosis_id AND v.version = s.version AND v.state = 'published' AND v.sealed IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM contact_list_outbox o
+                         WHERE o.kind = 'list' AND o.diagnosis_id = v.diagnosis_id AND o.list_version = v.version AND o.state IN ('planned', 'dispatched'))`,
+      [versions.map(([diagnosisId]) => diagnosisId), versions.map(([, version]) => version)],
+    );
+    for (const [diagnosisId, version] of versions) this.versions.delete(versionKey(diagnosisId, version));
+  }
+
+  private listReference(dispatchId: string): string {
+    return listReferenceOf(this.vault.keyedDigest(LIST_REFERENCE_PURPOSE, dispatchId));
+  }
+
+  private newEvent(event: DispatchEvent | { type: string; data: unknown }, correlationId: string): NewEvent {
+    return { id: randomUUID(), type: event.type, schemaVersion: SCHEMA_VERSION, data: event.data, metadata: this.metadata(correlationId) };
+  }
+
+  private metadata(correlationId: string): NewEvent['metadata'] {
+    return { correlationId, actorRole: 'system', occurredAt: this.clock.now().toISOString() };
+  }
+
+  /** Whether this instance holds (or now takes) the lock; a lost lock connection gives it up. */
+  private async holdsLock(): Promise<boolean> {
+    if (this.lockClient) {
+      if (!this.lockLost) {
+        try {
+          await this.lockClient.query('SELECT 1');
+          return true;
+        } catch {
+          this.lockLost = true;
+        }
+      }
+      await this.releaseLock();
+    }
+    const client = new Client({ connectionString: this.connectionString, application_name: 'sjn-contact-list-sender' });
+    client.on('error', () => (this.lockLost = true));
+    await client.connect();
+    const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LOCK_NAME]);
+    if (!result.rows[0].locked) {
+      await client.end().catch(() => undefined);
+      return false;
+    }
+    this.lockClient = client;
+    this.lockLost = false;
+    this.resumed = false;
+    return true;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    this.resumed = false;
+    this.versions.clear();
+    await client?.end().catch(() => undefined); // closing the session releases the lock
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Waits between tries; false when the sender is stopping (the message is picked up again later). */
+  private pause(ms: number): Promise<boolean> {
+    if (!this.running) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.stopWaiters.delete(done);
+        resolve(this.running);
+      };
+      const timer = setTimeout(done, ms);
+      this.stopWaiters.add(done);
+    });
+  }
+}
+
+function versionKey(diagnosisId: string, version: number): string {
+  return `${diagnosisId}|${version}`;
+}
+
+function entryView(number: number, values: ShownValues | null, newcomer: boolean): ContactListEntryView {
+  if (!values) return { number, name: '', newcomer, removed: true };
+  return { number, ...values, newcomer, removed: false };
+}
+
+/** An error's class and code only: a message may quote an address. */
+function errorClass(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name} ${code}` : error.name;
+}
+
+/** Runs `work` over the items, at most `limit` at a time; waits for all, then throws the first error. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+}
