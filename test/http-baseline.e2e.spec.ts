@@ -15,7 +15,9 @@ describe('HTTP baseline', () => {
     expect(body).toEqual(
       expect.objectContaining({
         status: 'ok',
-        info: expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), projections: expect.objectContaining({ status: 'up', head: '1' }) }),
+        info: expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), projections: expect.objectContaining({ status: 'up', head: '1' }),
+          contactListSender: { status: 'up', state: expect.stringMatching(/^(starting|standby|active)$/) },
+        }),
       }),
     );
   });

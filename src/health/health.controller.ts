@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ProjectionsService } from '../../projections/projections.module';
+import { ContactListSender } from '../contact-lists/contact-list-sender';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { Public } from '../http/access';
 
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly projections: ProjectionsService,
+    private readonly sender: ContactListSender,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -25,7 +27,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database, event store, and each projection with its state and lag (503 when one is down or failed).' })
+  @ApiOperation({ summary: 'Readiness: database, event store, each projection with its state and lag (503 when one is down or failed), and the contact-list sender.' })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(3000),
@@ -42,6 +44,8 @@ export class HealthController {
         const data = { head: head.toString(), projections: statuses };
         return statuses.some((status) => status.state === 'failed') ? session.down(data) : session.up(data);
       },
+      // 'standby' is healthy too: another instance is the active sender.
+      async () => this.indicators.check('contactListSender').up({ state: this.sender.status().state }),
     ]);
   }
 }
