@@ -1,10 +1,12 @@
 /**
- * Benchmark of the PostgreSQL event store against raw SQL on the same server, in the same run.
+ * Benchmark of the PostgreSQL event store against raw SQL on the same server, in the same run,
+ * then of the contact-list sender and the SES transport (bench/lists.ts, the service in-process).
  * Prints one JSON document on stdout (progress goes to stderr) and writes it to
  * bench/results/latest.json. See docs/PERFORMANCE.md.
  *
  *   npm run bench                       # 3 s per measurement, 3 rounds
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 npm run bench
+ *   BENCH_LIST_SIZES=10,100 npm run bench   # contact-list groups to measure (default 10,100,1000)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import type { NewEvent } from '../contracts/events/event-envelope';
 import { migrate } from '../src/database/database';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
+import { listSizes, measureListJoins, measureSes } from './lists';
 import { median, round, throughput, type Operation } from './measure';
 import { newEvent, newStreamId, payloadBytes, RAW_TABLE, rawInsert, rawKeysetRead } from './workload';
 
@@ -43,6 +46,9 @@ interface Result {
   name: string;
   value: number;
   unit: string;
+  /** Latency entries (unit ms): value is the median, p99 the 99th percentile over `samples` runs. */
+  p99?: number;
+  samples?: number;
   baseline?: string;
   baselineValue?: number;
   ratio?: number;
@@ -74,6 +80,7 @@ function projectRoot(): string {
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  const sizes = listSizes();
   const directory = await mkdtemp(join(tmpdir(), 'sjn-bench-pg-'));
   let server: RunningPostgres | undefined;
   const resources: Array<() => Promise<unknown>> = [];
@@ -200,6 +207,9 @@ async function main(): Promise<void> {
     }
     const logged = await admin.query<{ count: string }>('SELECT count(*) AS count FROM events');
     progress(`the log holds ${logged.rows[0].count} events`);
+
+    // The whole service in-process, each on a fresh database of this server (bench/lists.ts).
+    const serviceResults: Result[] = [...(await measureListJoins(connectionString, sizes, progress)), ...(await measureSes(connectionString, settings.durationMs, progress))];
     reportLoad('after the run');
 
     const values = new Map(cases.map((c) => [c.name, round(median(samples.get(c.name)!), 1)]));
@@ -209,6 +219,7 @@ async function main(): Promise<void> {
       const baselineValue = values.get(c.baseline)!;
       return { name: c.name, value, unit: c.unit, baseline: c.baseline, baselineValue, ratio: round(value / baselineValue, 2), goal: c.goal ?? null };
     });
+    results.push(...serviceResults);
     for (const r of results) {
       if (r.ratio !== undefined && typeof r.goal === 'number') {
         progress(`${r.name}: ratio ${r.ratio} vs ${r.baseline}, goal ${r.goal}: ${r.ratio >= r.goal ? 'met' : 'MISSED'}`);

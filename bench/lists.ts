@@ -1,0 +1,399 @@
+/**
+ * Contact-list benchmarks: the whole service in-process (createApp, the contact-list sender with
+ * LIST_UPDATE_DEBOUNCE_SECONDS=0) on a fresh database of the bench's throw-away PostgreSQL.
+ *
+ * - lists.join.g<N>: a group of N admitted members; one more member is admitted (their
+ *   MemberJoined, EmailVerified and MemberAdmitted appended to the log in one append); the time
+ *   until every list of the new version (N updated lists and the newcomer's welcome) is in the
+ *   file mail sink. p50 as the value, p99 beside it.
+ * - mail.ses: the same service with MAIL_TRANSPORT=ses sending a group's lists (100 recipients) to
+ *   aws-ses-v2-local, emails per second from the first to the last ContactListDelivered, against
+ *   sequential SendRawEmail calls of a message of the same size straight from @aws-sdk/client-ses.
+ *
+ * See docs/PERFORMANCE.md.
+ */
+import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import type { INestApplication } from '@nestjs/common';
+import startSesEmulator from 'aws-ses-v2-local';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { diagnosisStream, type DiagnosisRegistered } from '../contracts/events/diagnosis.events';
+import type { DomainEvent } from '../contracts/events/domain-event';
+import type { RecordedEvent } from '../contracts/events/event-envelope';
+import { type MemberJoined, memberStream, type PersonalData } from '../contracts/events/membership.events';
+import { createApp } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
+import { KeyVault } from '../src/crypto/key-vault';
+import { migrate } from '../src/database/database';
+import { toNewEvents } from '../src/event-store/command-handling';
+import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
+import { composeMail } from '../src/mail/compose-mail';
+import { median, round, throughput } from './measure';
+
+export interface ListResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** Latency entries: the 99th percentile (nearest rank) next to the median in `value`, and the number of joins measured. */
+  p99?: number;
+  samples?: number;
+  baseline?: string;
+  baselineValue?: number;
+  ratio?: number;
+  goal?: number | null;
+}
+
+type Progress = (line: string) => void;
+
+const MAIL_FROM = 'netvaerket@sjaeldnediagnoser.dk';
+const SES_REGION = 'eu-north-1';
+/** The emulator accepts any credentials; the service's SES client reads them from the environment. */
+const DUMMY_CREDENTIALS = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-secret' };
+const POLL_MS = 5;
+/** How long the sink must stay unchanged before the sender counts as idle. */
+const QUIET_MS = 400;
+const SES_GROUP = 100;
+const SES_JOINS = 3;
+
+/** Joins measured per group size; fewer for big groups. */
+export function joinsFor(size: number): number {
+  if (size <= 10) return 20;
+  if (size <= 100) return 10;
+  return 3;
+}
+
+export function listSizes(): number[] {
+  const text = process.env.BENCH_LIST_SIZES ?? '10,100,1000';
+  const sizes = text.split(',').map((part) => Number(part.trim()));
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`BENCH_LIST_SIZES must be comma-separated positive integers, not ${text}`);
+  return sizes;
+}
+
+/** Nearest-rank percentile (with 20 samples p99 is the slowest one). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The service on a database of its own, built but not yet started (the sender starts in start()). */
+interface Service {
+  app: INestApplication;
+  store: EventStore;
+  vault: KeyVault;
+  mailDir: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startService(serverUrl: string, env: Record<string, string>): Promise<Service> {
+  const name = `bench_${randomBytes(6).toString('hex')}`;
+  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const connectionString = url.toString();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sjn-bench-app-'));
+  let app: INestApplication | undefined;
+  const close = async (): Promise<void> => {
+    await app?.close().catch(() => undefined);
+    await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await migrate(connectionString);
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: connectionString,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      LIST_UPDATE_DEBOUNCE_SECONDS: '0',
+      MAIL_FROM,
+      AWS_REGION: SES_REGION,
+      ...env,
+    });
+    app = await createApp({ config, connectionString, masterKey: Buffer.from(config.MASTER_KEY ?? '', 'base64') }, false);
+    const started = app;
+    return {
+      app: started,
+      store: started.get<EventStore>(EVENT_STORE),
+      vault: started.get(KeyVault),
+      mailDir: join(dataDir, 'mail'),
+      start: async () => {
+        await started.init();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A group and its members, written straight to the log (as test/member-admin.e2e.spec.ts does). */
+class Group {
+  readonly diagnosisId = randomUUID();
+  private readonly tag = randomUUID().slice(0, 6);
+  private count = 0;
+
+  constructor(private readonly service: Service) {}
+
+  async register(): Promise<void> {
+    const registered: DiagnosisRegistered = { type: 'DiagnosisRegistered', data: { diagnosisId: this.diagnosisId, name: `Benchsyndrom ${this.tag}` } };
+    await this.append(diagnosisStream(this.diagnosisId), [registered]);
+  }
+
+  /** The sealed events of a verified, admitted web sign-up; sealing is done here, outside any timing. */
+  async admittedMember(): Promise<{ streamId: string; events: DomainEvent[] }> {
+    const n = ++this.count;
+    const memberId = randomUUID();
+    const personal: PersonalData = {
+      name: `Søren Ærø-Þórðarson ${n} ${this.tag}`,
+      email: `m${n}.${this.tag}@example.org`,
+      phone: `+4520${String(100000 + n).slice(-6)}`,
+      address: { street: `Ølandsgade ${n}`, postalCode: '2300', city: 'København S', country: 'DK' },
+      birthYear: 1960 + (n % 50),
+    };
+    const now = new Date().toISOString();
+    const joined: MemberJoined = {
+      type: 'MemberJoined',
+      data: {
+        memberId,
+        diagnosisId: this.diagnosisId,
+        role: 'patient',
+        country: 'DK',
+        language: 'da',
+        consent: {
+          textVersion: '1',
+          language: 'da',
+          channel: 'web',
+          givenBy: 'self',
+          attestedByStaff: false,
+          sharedFields: ['address', 'phone', 'email'],
+          scope: 'group',
+          allowTransferToGreenland: false,
+          givenAt: now,
+        },
+        optIns: { newsletter: true, meetups: false, facebookInvite: false },
+        personal: await this.service.vault.seal(memberId, personal),
+      },
+    };
+    return {
+      streamId: memberStream(memberId),
+      events: [
+        joined,
+        { type: 'EmailVerified', data: { memberId, purpose: 'sign-up', verifiedAt: now } },
+        { type: 'MemberAdmitted', data: { memberId, diagnosisId: this.diagnosisId, admittedAt: now } },
+      ],
+    };
+  }
+
+  async append(streamId: string, events: DomainEvent[]): Promise<void> {
+    await this.service.store.append(streamId, toNewEvents(events, { actorRole: 'system', correlationId: randomUUID(), now: new Date() }), 'any');
+  }
+
+  /** Seeds `size` admitted members, a few appends at a time. */
+  async seed(size: number): Promise<void> {
+    for (let done = 0; done < size; ) {
+      const batch = Math.min(16, size - done);
+      const members = await Promise.all(Array.from({ length: batch }, () => this.admittedMember()));
+      await Promise.all(members.map((member) => this.append(member.streamId, member.events)));
+      done += batch;
+    }
+  }
+}
+
+async function emlCount(dir: string): Promise<number> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  let count = 0;
+  for (const file of files) if (file.endsWith('.eml')) count++;
+  return count;
+}
+
+async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Waits for `expected` .eml files, then for the sink to stay unchanged for QUIET_MS (the sender is idle). */
+async function mailSettled(dir: string, expected: number, timeoutMs: number): Promise<void> {
+  await until(`${expected} messages in the sink`, timeoutMs, async () => ((await emlCount(dir)) >= expected ? true : undefined));
+  let last = await emlCount(dir);
+  for (let quietSince = performance.now(); performance.now() - quietSince < QUIET_MS; ) {
+    await sleep(50);
+    const now = await emlCount(dir);
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    }
+  }
+  if (last !== expected) throw new Error(`expected ${expected} messages in the sink, found ${last}`);
+}
+
+async function clearSink(dir: string): Promise<void> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(files.filter((file) => file.endsWith('.eml')).map((file) => unlink(join(dir, file))));
+}
+
+/** lists.join.g<size>: p50 and p99 of join → every list of the new version in the sink. */
+async function measureJoins(serverUrl: string, size: number, progress: Progress): Promise<ListResult> {
+  const service = await startService(serverUrl, { MAIL_TRANSPORT: 'file' });
+  try {
+    const group = new Group(service);
+    await group.register();
+    const seeding = performance.now();
+    await group.seed(size);
+    progress(`lists.join.g${size}: seeded ${size} admitted members in ${((performance.now() - seeding) / 1000).toFixed(1)} s; starting the service`);
+    const first = performance.now();
+    await service.start();
+    // The first version goes to everyone (all newcomers): a welcome each.
+    await mailSettled(service.mailDir, size, 600_000);
+    progress(`lists.join.g${size}: first version (${size} welcomes) in the sink after ${((performance.now() - first) / 1000).toFixed(1)} s`);
+    await clearSink(service.mailDir);
+
+    const joins = joinsFor(size);
+    // Small groups get an unmeasured warm-up join; in big ones the first version warmed up enough.
+    const warmUp = size <= 100 ? 1 : 0;
+    const samples: number[] = [];
+    for (let i = 1 - warmUp; i <= joins; i++) {
+      const recipients = size + i + warmUp; // everyone already in the group, and the newcomer
+      const newcomer = await group.admittedMember();
+      const started = performance.now();
+      await group.append(newcomer.streamId, newcomer.events);
+      await until(`the lists of join ${i}`, 600_000, async () => ((await emlCount(service.mailDir)) >= recipients ? true : undefined));
+      const ms = performance.now() - started;
+      await mailSettled(service.mailDir, recipients, 60_000);
+      await clearSink(service.mailDir);
+      if (i === 0) {
+        progress(`lists.join.g${size}: warm-up join ${ms.toFixed(0)} ms (${recipients} lists)`);
+        continue;
+      }
+      samples.push(ms);
+      progress(`lists.join.g${size}: join ${i}/${joins} ${ms.toFixed(0)} ms (${recipients} lists)`);
+    }
+    return { name: `lists.join.g${size}`, value: round(percentile(samples, 50), 1), unit: 'ms', p99: round(percentile(samples, 99), 1), samples: samples.length };
+  } finally {
+    await service.close();
+  }
+}
+
+export async function measureListJoins(serverUrl: string, sizes: readonly number[], progress: Progress): Promise<ListResult[]> {
+  const results: ListResult[] = [];
+  for (const size of sizes) results.push(await measureJoins(serverUrl, size, progress));
+  return results;
+}
+
+interface StoredSesEmail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+/**
+ * mail.ses: ours (the service's lists through SES, first to last delivery) against raw
+ * (sequential SendRawEmail of a message of the same size), measured before and after ours.
+ */
+export async function measureSes(serverUrl: string, durationMs: number, progress: Progress): Promise<ListResult[]> {
+  const emulator: Server = await startSesEmulator({ host: '127.0.0.1', port: 0 });
+  const endpoint = `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`;
+  const client = new SESClient({ region: SES_REGION, endpoint, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+  const stored = async (): Promise<StoredSesEmail[]> => ((await (await fetch(`${endpoint}/store`)).json()) as { emails: StoredSesEmail[] }).emails;
+  const clearStore = async (): Promise<void> => {
+    await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+  };
+  // The service's SES client takes its credentials from the SDK's usual sources.
+  process.env.AWS_ACCESS_KEY_ID ??= DUMMY_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= DUMMY_CREDENTIALS.secretAccessKey;
+  const service = await startService(serverUrl, { MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint });
+  try {
+    const group = new Group(service);
+    await group.register();
+    await group.seed(SES_GROUP - 1);
+    await service.start();
+    await until(`${SES_GROUP - 1} welcomes in the emulator`, 300_000, async () => ((await stored()).length >= SES_GROUP - 1 ? true : undefined));
+
+    // The raw message: an updated list of this group, composed as the transport composes it.
+    const sample = (await stored())[0];
+    const { raw } = await composeMail(MAIL_FROM, { to: sample.destination.to[0], subject: sample.subject, text: sample.body.text ?? '', html: sample.body.html ?? '' }, new Date());
+    progress(`mail.ses: raw message of ${raw.length} bytes (a welcome of the ${SES_GROUP - 1}-member group)`);
+    const rawSend = async (): Promise<number> => {
+      await client.send(new SendRawEmailCommand({ Source: MAIL_FROM, Destinations: [sample.destination.to[0]], RawMessage: { Data: raw } }));
+      return 1;
+    };
+    const rawRate = async (): Promise<number> => {
+      await clearStore();
+      await throughput(rawSend, { durationMs: 500 });
+      const t = await throughput(rawSend, { durationMs });
+      await clearStore();
+      progress(`mail.ses: raw SendRawEmail ${t.perSecond.toFixed(1)} emails/s (${t.units} in ${t.seconds.toFixed(2)} s)`);
+      return t.perSecond;
+    };
+
+    const rawRates = [await rawRate()];
+    const ours: number[] = [];
+    for (let i = 0; i < SES_JOINS; i++) {
+      const head = await service.store.headPosition();
+      const newcomer = await group.admittedMember();
+      await group.append(newcomer.streamId, newcomer.events);
+      const recipients = SES_GROUP + i;
+      const delivered = await until(`${recipients} deliveries`, 300_000, async () => {
+        const events = await readAllAfter(service.store, head, ['ContactListDelivered']);
+        return events.length >= recipients ? events : undefined;
+      });
+      const times = delivered.map((event) => event.recordedAt.getTime()).sort((a, b) => a - b);
+      const spanSeconds = (times[times.length - 1] - times[0]) / 1000;
+      const rate = (delivered.length - 1) / spanSeconds;
+      ours.push(rate);
+      progress(`mail.ses: ours ${rate.toFixed(1)} emails/s (${delivered.length} lists, first to last delivery ${spanSeconds.toFixed(2)} s)`);
+      await until('the emulator to hold every list', 60_000, async () => ((await stored()).length >= recipients ? true : undefined));
+      await sleep(QUIET_MS);
+      await clearStore();
+    }
+    rawRates.push(await rawRate());
+
+    const rawValue = round(median(rawRates), 1);
+    const value = round(median(ours), 1);
+    return [
+      { name: 'raw.ses.sendRawEmail', value: rawValue, unit: 'emails/s' },
+      { name: 'mail.ses', value, unit: 'emails/s', baseline: 'raw.ses.sendRawEmail', baselineValue: rawValue, ratio: round(value / rawValue, 2), goal: 0.5 },
+    ];
+  } finally {
+    await service.close();
+    client.destroy();
+    emulator.closeAllConnections();
+    await new Promise((resolve) => emulator.close(resolve));
+  }
+}
+
+async function readAllAfter(store: EventStore, after: bigint, eventTypes: string[]): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (let from = after; ; ) {
+    const batch = await store.readAll({ after: from, filter: { eventTypes }, maxCount: 5000 });
+    if (batch.length === 0) return events;
+    events.push(...batch);
+    from = batch[batch.length - 1].position;
+  }
+}
+
+async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
