@@ -216,6 +216,23 @@ describe('the contact-list planner', () => {
     expect(await corrections()).toEqual([]);
   });
 
+  it('plans the same notices whatever the batch boundaries: a restriction lifted in the same batch still leaves its notice', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    const refs = log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [{ id: ANNA }, { id: BO }]);
+    log.add('MemberRestricted', { memberId: BO, reason: 'v1.x', restrictedAt: AT });
+    log.add('RestrictionLifted', { memberId: BO, liftedAt: AT });
+    await apply(log.events);
+    const inOneBatch = await everything();
+    expect(await notices()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, reason: 'restricted', list_reference: refs[ANNA], entry_number: 1, dispatched_position: null },
+    ]);
+    await dataSource.transaction((tx) => planner.reset(tx));
+    for (const event of log.events) await apply([event]);
+    expect(await everything()).toEqual(inOneBatch);
+  });
+
   it('plans the corrected entry for earlier recipients when a field they were shown changes, settled by the correction or a newer list', async () => {
     const log = new Log();
     log.admit(ANNA);

@@ -11,6 +11,10 @@ import { correctionNeeded, deletionReason, ENTRY_NUMBER_SQL } from './notice-pla
 
 export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 
+
+/** Events after which earlier recipients may have to be told to delete an entry. */
+const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'MemberRestricted', 'MemberErased', 'MemberAdmitted', 'DiagnosesLinked']);
+
 /**
  * Member events with a rule here (details, newcomers, notices). Any other event naming a member
  * is handed to the listability fold too, so a rule added there takes effect here.
@@ -74,7 +78,21 @@ export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
   readonly version = 1;
 
+  /**
+   * Notices are judged on the state after a change of who may be listed, so a batch is applied
+   * in segments that end at each such change: the plan is then the same whatever the batch
+   * boundaries (a restriction lifted in the same batch still leaves its notice planned).
+   */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    let start = 0;
+    for (let index = 0; index < events.length; index++) {
+      if (!SEGMENT_ENDS.has(events[index].type) && index < events.length - 1) continue;
+      await this.applySegment(events.slice(start, index + 1), tx);
+      start = index + 1;
+    }
+  }
+
+  private async applySegment(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => isMemberEvent(event) || OTHER_EVENTS.has(event.type));
     if (relevant.length === 0) return;
     const batchPosition = relevant[relevant.length - 1].position;
