@@ -16,7 +16,7 @@ import { Client, Pool } from 'pg';
 import type { NewEvent } from '../contracts/events/event-envelope';
 import { migrate } from '../src/database/database';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres';
-import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
+import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
 import { listSizes, measureListJoins, measureSes } from './lists';
 import { median, round, throughput, type Operation } from './measure';
 import { newEvent, newStreamId, payloadBytes, RAW_TABLE, rawInsert, rawKeysetRead } from './workload';
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       rawClients.push(client);
     }
     // Ours: the store on a pool of 10, as the service runs it.
-    const pool = new Pool({ connectionString, max: 10 });
+    const pool = new Pool({ ...EVENT_STORE_POOL_SETTINGS, connectionString });
     pool.on('error', (error) => progress(`idle pool client failed: ${error.message}`));
     resources.push(() => pool.end());
     const store = new PostgresEventStore(pool);

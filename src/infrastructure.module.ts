@@ -6,7 +6,7 @@ import { KeyVault } from './crypto/key-vault';
 import { Clock, IdGenerator, RandomIds, SystemClock } from './domain/clock';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port';
 import { EventStoreDbEventStore } from './event-store/eventstoredb/eventstoredb-event-store';
-import { PostgresEventStore } from './event-store/postgres/postgres-event-store';
+import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from './event-store/postgres/postgres-event-store';
 
 export interface InfrastructureOptions {
   config: AppConfig;
@@ -39,7 +39,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
  * next use, so the error is only logged, by its code (a message may quote data).
  */
 function createPool(connectionString: string): Pool {
-  const pool = new Pool({ connectionString, max: 10 });
+  const pool = new Pool({ ...EVENT_STORE_POOL_SETTINGS, connectionString });
   const logger = new Logger('Database');
   pool.on('error', (error: Error & { code?: string }) => logger.warn(`idle connection lost (${error.code ?? error.name})`));
   return pool;

@@ -2,6 +2,7 @@ import { EventLog1764450000000 } from './1764450000000-event-log';
 import { ProjectionCheckpoints1764450000001 } from './1764450000001-projection-checkpoints';
 import { DataKeys1764450000002 } from './1764450000002-data-keys';
 import { MemberEmailClaims1764450000003 } from './1764450000003-member-email-claims';
+import { AppendStatement1764450000004 } from './1764450000004-append-statement';
 import { Diagnoses1764460000000 } from './1764460000000-diagnoses';
 import { Members1764470000000 } from './1764470000000-members';
 import { MemberMail1764480000000 } from './1764480000000-member-mail';
@@ -9,4 +10,15 @@ import { ContactLists1764490000000 } from './1764490000000-contact-lists';
 import { DisclosureLog1764491000000 } from './1764491000000-disclosure-log';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
-export const MIGRATIONS = [EventLog1764450000000, ProjectionCheckpoints1764450000001, DataKeys1764450000002, MemberEmailClaims1764450000003, Diagnoses1764460000000, Members1764470000000, MemberMail1764480000000, ContactLists1764490000000, DisclosureLog1764491000000];
+export const MIGRATIONS = [
+  EventLog1764450000000,
+  ProjectionCheckpoints1764450000001,
+  DataKeys1764450000002,
+  MemberEmailClaims1764450000003,
+  AppendStatement1764450000004,
+  Diagnoses1764460000000,
+  Members1764470000000,
+  MemberMail1764480000000,
+  ContactLists1764490000000,
+  DisclosureLog1764491000000,
+];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { migrate } from '../../src/database/database';
+import { EVENT_STORE_POOL_SETTINGS } from '../../src/event-store/postgres/postgres-event-store';
 
 export interface TestDatabase {
   connectionString: string;
@@ -18,7 +19,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const connectionString = url.toString();
   await migrate(connectionString);
-  const pool = new Pool({ connectionString, max: 10 });
+  const pool = new Pool({ ...EVENT_STORE_POOL_SETTINGS, connectionString });
   pool.on('error', () => undefined); // idle connections closed by DROP DATABASE ... WITH (FORCE)
   return {
     connectionString,

@@ -1,4 +1,4 @@
-import { Client, type Pool } from 'pg';
+import { Client, type Pool, type PoolConfig } from 'pg';
 import type { NewEvent, RecordedEvent } from '../../../contracts/events/event-envelope';
 import {
   type AppendResult,
@@ -9,14 +9,30 @@ import {
   type SubscribeOptions,
   type Subscription,
   WrongExpectedRevisionError,
+  meetsExpectation,
 } from '../event-store.port';
 import { AppendSignal, pollingSubscription } from '../polling-subscription';
+import { APPEND_EVENTS_SQL, STREAM_REVISIONS_SQL } from './append-statement';
 
 export const APPEND_NOTIFY_CHANNEL = 'event_log_appended';
 
+/**
+ * Settings for the pool the store runs on. The append statement takes arrays, for which
+ * PostgreSQL's default plan-cache choice re-plans on every call (planning then costs more than
+ * the insert); a generic plan is right for it and for the store's other statements.
+ */
+export const EVENT_STORE_POOL_SETTINGS: PoolConfig = { max: 10, options: '-c plan_cache_mode=force_generic_plan' };
+
 const EXPECTED_CODES: Record<'no_stream' | 'any' | 'stream_exists', number> = { no_stream: -1, any: -2, stream_exists: -3 };
-/** Upper bound of events sent in one append_events call. */
+/** Upper bound of events sent in one append statement. */
 const MAX_EVENTS_PER_CALL = 2000;
+/** Tries of a batch that lost a race with another process (see append-statement.ts). */
+const MAX_ATTEMPTS = 3;
+
+function isStaleRevision(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'events_stream_revision';
+}
 
 interface AppendRequest {
   streamId: string;
@@ -26,12 +42,8 @@ interface AppendRequest {
   reject(error: unknown): void;
 }
 
-interface AppendRow {
-  o_index: number;
-  o_succeeded: boolean;
-  o_revision: number;
-  o_position: string | null;
-}
+/** How one append of a batch went: written (revision and position of its last event), or refused with the stream's actual revision. */
+type AppendOutcome = { succeeded: true; revision: number; position: bigint } | { succeeded: false; revision: number };
 
 interface EventRow {
   position: string;
@@ -53,7 +65,7 @@ export interface PostgresEventStoreOptions {
 
 /**
  * The PostgreSQL adapter. Appends that arrive while another call is in flight are queued and
- * sent together in the next call to append_events (one round trip, one transaction, one commit),
+ * sent together in the next append statement (one round trip, one transaction, one commit),
  * so concurrent requests share commits. See infra/migrations/*-event-log.ts for the ordering
  * guarantee that lets readers trust positions.
  */
@@ -128,47 +140,63 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private settle(batch: AppendRequest[], rows: AppendRow[]): void {
-    for (const row of rows) {
-      const request = batch[row.o_index - 1];
-      if (row.o_succeeded) {
-        request.resolve({ nextRevision: row.o_revision, position: BigInt(row.o_position ?? 0) });
-      } else {
-        const actual = row.o_revision < 0 ? 'no_stream' : row.o_revision;
-        request.reject(new WrongExpectedRevisionError(request.streamId, request.expected, actual));
-      }
-    }
-    if (rows.some((row) => row.o_succeeded)) this.appended.notify();
+  private settle(batch: AppendRequest[], outcomes: AppendOutcome[]): void {
+    outcomes.forEach((outcome, index) => {
+      const request = batch[index];
+      if (outcome.succeeded) request.resolve({ nextRevision: outcome.revision, position: outcome.position });
+      else request.reject(new WrongExpectedRevisionError(request.streamId, request.expected, outcome.revision < 0 ? 'no_stream' : outcome.revision));
+    });
+    if (outcomes.some((outcome) => outcome.succeeded)) this.appended.notify();
   }
 
-  /** One call to append_events for a batch of appends; exported to tests through beginHeldAppend. */
-  private async callAppend(db: Pick<Pool, 'query'>, batch: readonly AppendRequest[]): Promise<AppendRow[]> {
-    const streamIds: string[] = [];
-    const expected: number[] = [];
-    const counts: number[] = [];
-    const ids: string[] = [];
-    const types: string[] = [];
-    const versions: number[] = [];
-    const data: string[] = [];
-    const metadata: string[] = [];
-    for (const request of batch) {
-      streamIds.push(request.streamId);
-      expected.push(typeof request.expected === 'number' ? request.expected : EXPECTED_CODES[request.expected]);
-      counts.push(request.events.length);
+  /**
+   * One statement for a batch of appends (see append-statement.ts), answered per append. A
+   * batch that lost a race with another process's append to one of its streams is retried.
+   */
+  private async callAppend(db: Pick<Pool, 'query'>, batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    const columns: [number[], string[], number[], string[], string[], number[], string[], string[]] = [[], [], [], [], [], [], [], []];
+    const appendOf = new Map<string, number>();
+    batch.forEach((request, index) => {
+      const expected = typeof request.expected === 'number' ? request.expected : EXPECTED_CODES[request.expected];
       for (const event of request.events) {
-        ids.push(event.id);
-        types.push(event.type);
-        versions.push(event.schemaVersion);
-        data.push(JSON.stringify(event.data));
-        metadata.push(JSON.stringify(event.metadata));
+        appendOf.set(event.id, index);
+        const row = [index + 1, request.streamId, expected, event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)] as const;
+        row.forEach((value, column) => (columns[column] as Array<typeof value>).push(value));
+      }
+    });
+    const inserted = appendOf.size === 0 ? [] : await this.insert(db, columns);
+    const written = new Map<number, { revision: number; position: bigint }>();
+    for (const row of inserted) {
+      const index = appendOf.get(row.event_id) ?? -1;
+      const last = written.get(index);
+      const position = BigInt(row.position);
+      if (!last || position > last.position) written.set(index, { revision: row.revision, position });
+    }
+    const unanswered = batch.filter((_, index) => !written.has(index));
+    const current = unanswered.length === 0 ? new Map<string, number>() : await this.streamRevisions(db, unanswered.map((request) => request.streamId));
+    return batch.map((request, index): AppendOutcome => {
+      const done = written.get(index);
+      if (done) return { succeeded: true, ...done };
+      const revision = current.get(request.streamId) ?? -1;
+      // An append without events succeeds when its expectation holds, and writes nothing.
+      if (request.events.length === 0 && meetsExpectation(request.expected, revision)) return { succeeded: true, revision, position: 0n };
+      return { succeeded: false, revision };
+    });
+  }
+
+  private async insert(db: Pick<Pool, 'query'>, values: unknown[]): Promise<Array<{ position: string; event_id: string; revision: number }>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await db.query<{ position: string; event_id: string; revision: number }>({ name: 'append_events', text: APPEND_EVENTS_SQL, values })).rows;
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isStaleRevision(error)) throw error;
       }
     }
-    const result = await db.query<AppendRow>({
-      name: 'append_events',
-      text: 'SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8)',
-      values: [streamIds, expected, counts, ids, types, versions, data, metadata],
-    });
-    return result.rows;
+  }
+
+  private async streamRevisions(db: Pick<Pool, 'query'>, streamIds: string[]): Promise<Map<string, number>> {
+    const result = await db.query<{ stream_id: string; revision: number }>({ name: 'stream_revisions', text: STREAM_REVISIONS_SQL, values: [streamIds] });
+    return new Map(result.rows.map((row) => [row.stream_id, row.revision]));
   }
 
   /**
