@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { RequestLoggerMiddleware } from './http/request-logger.middleware';
 import { InfrastructureModule, type InfrastructureOptions } from './infrastructure.module';
 import { MailModule } from './mail/mail.module';
+import { MemberAccessModule } from './member-access/member-access.module';
 import { MembershipModule } from './membership/membership.module';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule implements NestModule {
         HealthModule,
         DiagnosesModule,
         MembershipModule,
+        MemberAccessModule,
         ContactListsModule,
       ],
       providers: [

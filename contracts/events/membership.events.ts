@@ -89,6 +89,11 @@ export type SuspicionReported = DomainEvent<'SuspicionReported', { memberId: str
 export type MemberRestricted = DomainEvent<'MemberRestricted', { memberId: string; reason: Sealed<string>; restrictedAt: string }>;
 export type RestrictionLifted = DomainEvent<'RestrictionLifted', { memberId: string; liftedAt: string }>;
 
+/** One of the separate consents (newsletter, meet-up invitations, Facebook invitation) is withdrawn; the network consent stays. */
+export type OptInWithdrawn = DomainEvent<'OptInWithdrawn', { memberId: string; optIn: keyof OptIns; withdrawnBy: 'member' | 'secretariat'; withdrawnAt: string }>;
+/** Where LIST_DELIVERY=member-choice: how the member wants their contact lists (email, or shown in self-service). */
+export type ListDeliveryChosen = DomainEvent<'ListDeliveryChosen', { memberId: string; delivery: 'email' | 'portal'; chosenAt: string }>;
+
 /** Erasure (Art. 17): the member's key is shredded; this event holds no personal data. */
 export type MemberErased = DomainEvent<'MemberErased', { memberId: string; erasedBy: 'member' | 'secretariat' | 'retention'; erasedAt: string }>;
 
@@ -105,4 +110,6 @@ export type MemberEvent =
   | SuspicionReported
   | MemberRestricted
   | RestrictionLifted
+  | OptInWithdrawn
+  | ListDeliveryChosen
   | MemberErased;

@@ -8,6 +8,7 @@ import { Members1764470000000 } from './1764470000000-members';
 import { MemberMail1764480000000 } from './1764480000000-member-mail';
 import { ContactLists1764490000000 } from './1764490000000-contact-lists';
 import { DisclosureLog1764491000000 } from './1764491000000-disclosure-log';
+import { MemberSignIn1764500000000 } from './1764500000000-member-sign-in';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MemberMail1764480000000,
   ContactLists1764490000000,
   DisclosureLog1764491000000,
+  MemberSignIn1764500000000,
 ];

@@ -53,7 +53,7 @@ export class StaffAccessLog {
 
   async record(lookUp: LookUp): Promise<void> {
     const { caller } = lookUp;
-    if (caller.role === 'public') throw new Error('Only staff look-ups are logged');
+    if (caller.role !== 'secretariat' && caller.role !== 'dpo') throw new Error('Only staff look-ups are logged');
     await this.dataSource.query(
       `INSERT INTO staff_access_log (at, role, key_index, kind, subject, purpose, member_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[])`,

@@ -70,7 +70,31 @@ export class AppConfig {
   @IsInt({ message: 'must be a whole number of seconds, 0 or more' })
   @Min(0, { message: 'must be a whole number of seconds, 0 or more' })
   LIST_UPDATE_DEBOUNCE_SECONDS!: number;
+
+  /**
+   * How contact lists reach members. email: the list is in the email. portal: the email carries
+   * only a notice and a sign-in link; the list is shown in self-service, and each view is the
+   * recorded disclosure. member-choice: each member picks one of the two (email until they do).
+   */
+  @IsIn(['email', 'portal', 'member-choice'])
+  LIST_DELIVERY!: ListDelivery;
+
+  /** How long an emailed sign-in link works (it works once). */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number of minutes from 1 to 1440' })
+  @Min(1, { message: 'must be a whole number of minutes from 1 to 1440' })
+  @Max(1440, { message: 'must be a whole number of minutes from 1 to 1440' })
+  SIGN_IN_LINK_TTL_MINUTES!: number;
+
+  /** How long a member's self-service session lasts after signing in. */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number of minutes from 1 to 1440' })
+  @Min(1, { message: 'must be a whole number of minutes from 1 to 1440' })
+  @Max(1440, { message: 'must be a whole number of minutes from 1 to 1440' })
+  MEMBER_SESSION_TTL_MINUTES!: number;
 }
+
+export type ListDelivery = 'email' | 'portal' | 'member-choice';
 
 export type StaffRole = 'secretariat' | 'dpo';
 
@@ -93,8 +117,28 @@ const DEFAULTS: Record<string, string> = {
   PUBLIC_URL: 'http://localhost:3000',
   API_KEYS: '',
   LIST_UPDATE_DEBOUNCE_SECONDS: '300',
+  LIST_DELIVERY: 'email',
+  SIGN_IN_LINK_TTL_MINUTES: '15',
+  MEMBER_SESSION_TTL_MINUTES: '60',
 };
-const KNOWN = ['PORT', 'DATA_DIR', 'DATABASE_URL', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'MAIL_TRANSPORT', 'SES_ENDPOINT', 'AWS_REGION', 'MAIL_FROM', 'PUBLIC_URL', 'API_KEYS', 'MASTER_KEY', 'LIST_UPDATE_DEBOUNCE_SECONDS'] as const;
+const KNOWN = [
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'EVENT_STORE',
+  'EVENTSTORE_CONNECTION_STRING',
+  'MAIL_TRANSPORT',
+  'SES_ENDPOINT',
+  'AWS_REGION',
+  'MAIL_FROM',
+  'PUBLIC_URL',
+  'API_KEYS',
+  'MASTER_KEY',
+  'LIST_UPDATE_DEBOUNCE_SECONDS',
+  'LIST_DELIVERY',
+  'SIGN_IN_LINK_TTL_MINUTES',
+  'MEMBER_SESSION_TTL_MINUTES',
+] as const;
 
 /**
  * Reads and validates the configuration. Empty variables count as unset. The error names each

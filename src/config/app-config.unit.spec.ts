@@ -15,6 +15,9 @@ describe('configuration', () => {
       PUBLIC_URL: 'http://localhost:3000',
       API_KEYS: '',
       LIST_UPDATE_DEBOUNCE_SECONDS: 300,
+      LIST_DELIVERY: 'email',
+      SIGN_IN_LINK_TTL_MINUTES: 15,
+      MEMBER_SESSION_TTL_MINUTES: 60,
     });
   });
 
@@ -32,9 +35,12 @@ describe('configuration', () => {
       API_KEYS: 'secretariat:abcdefghijklmnop,dpo:0123456789abcdefXYZ',
       MASTER_KEY,
       LIST_UPDATE_DEBOUNCE_SECONDS: '0',
+      LIST_DELIVERY: 'portal',
+      SIGN_IN_LINK_TTL_MINUTES: '10',
+      MEMBER_SESSION_TTL_MINUTES: '30',
     });
     expect(config).toEqual(
-      expect.objectContaining({ LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
     );
     expect(parseApiKeys(config.API_KEYS)).toEqual([
       { role: 'secretariat', key: 'abcdefghijklmnop' },
@@ -61,6 +67,9 @@ describe('configuration', () => {
     [{ LIST_UPDATE_DEBOUNCE_SECONDS: '-1' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
     [{ LIST_UPDATE_DEBOUNCE_SECONDS: '2.5' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
     [{ LIST_UPDATE_DEBOUNCE_SECONDS: 'five minutes' }, 'LIST_UPDATE_DEBOUNCE_SECONDS'],
+    [{ LIST_DELIVERY: 'post' }, 'LIST_DELIVERY'],
+    [{ SIGN_IN_LINK_TTL_MINUTES: '0' }, 'SIGN_IN_LINK_TTL_MINUTES'],
+    [{ MEMBER_SESSION_TTL_MINUTES: '2000' }, 'MEMBER_SESSION_TTL_MINUTES'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));

@@ -3,20 +3,28 @@ import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { type ApiKey, AppConfig, type StaffRole, parseApiKeys } from '../config/app-config';
+import { MemberSessions } from '../member-access/member-sessions';
 import { ACCESS_RULE, type AccessRule } from './access';
 import { ProblemException } from './problem';
 
-/** What a request is known to be after the guard: its role, and which key (by index) it used. */
+/** What a request is known to be after the guard: its role, and which key (by index) or member it is. */
 export interface Caller {
-  role: 'public' | StaffRole;
+  role: 'public' | StaffRole | 'member';
   /** Index of the API key in API_KEYS: names the key in the access log without revealing it. */
   keyIndex?: number;
+  /** The signed-in member (role 'member'): the only member whose data the request may reach. */
+  memberId?: string;
 }
+
+/** The request of a route marked @MemberOnly(), after the guard. */
+export type RequestWithMember = Request & { caller: Caller & { role: 'member'; memberId: string } };
 
 export type RequestWithCaller = Request & { caller?: Caller };
 
 const UNAUTHORIZED = (): ProblemException =>
   new ProblemException(401, 'unauthorized', 'Unauthorized', 'A valid API key is required (Authorization: Bearer <key>).');
+const NO_MEMBER_SESSION = (): ProblemException =>
+  new ProblemException(401, 'unauthorized', 'Unauthorized', 'Sign in with the link emailed to you: a live session token is required (Authorization: Bearer <session token>).');
 
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -25,15 +33,20 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AppConfig) config: AppConfig,
+    private readonly memberSessions: MemberSessions,
   ) {
     this.keys = parseApiKeys(config.API_KEYS).map((key) => ({ ...key, digest: digest(key.key) }));
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     if (!rule) throw new ProblemException(403, 'forbidden', 'Forbidden', 'This route has no access rule.');
     const caller = this.staffCaller(request);
+    if (rule.kind === 'member') {
+      if (caller) throw new ProblemException(403, 'forbidden', 'Forbidden', 'This route serves a signed-in member; staff use the /commands and /members routes.');
+      return this.admitMember(request);
+    }
     if (rule.kind === 'public') {
       // A public route may still be called by staff (a sign-up entered by the secretariat);
       // a key that is presented must then be valid.
@@ -47,20 +60,32 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  private async admitMember(request: RequestWithCaller): Promise<boolean> {
+    const token = bearerToken(request);
+    const memberId = token ? await this.memberSessions.resolve(token) : undefined;
+    if (!memberId) throw NO_MEMBER_SESSION();
+    request.caller = { role: 'member', memberId };
+    return true;
+  }
+
   /**
    * Compares the presented key with every configured key in constant time (digests of equal
    * length, no early exit), so timing reveals neither a key nor which one matched.
    */
   private staffCaller(request: Request): Caller | undefined {
-    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    if (!match) return undefined;
-    const presented = digest(match[1]);
+    const token = bearerToken(request);
+    if (!token) return undefined;
+    const presented = digest(token);
     let found: Caller | undefined;
     this.keys.forEach((key, keyIndex) => {
       if (timingSafeEqual(presented, key.digest) && !found) found = { role: key.role, keyIndex };
     });
     return found;
   }
+}
+
+function bearerToken(request: Request): string | undefined {
+  return /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
 }
 
 function digest(value: string): Buffer {

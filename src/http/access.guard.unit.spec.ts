@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { loadConfig } from '../config/app-config';
+import type { MemberSessions } from '../member-access/member-sessions';
 import type { AccessRule } from './access';
 import { AccessGuard, type RequestWithCaller } from './access.guard';
 
@@ -29,8 +30,23 @@ function contextFor(rule: AccessRule | undefined, authorization?: string): { con
   return { context, request };
 }
 
+const MEMBER = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const LIVE_SESSION = 'live-session-token';
+
+/** Sessions as the database would answer: one live token, every other token unknown or expired. */
+const sessions = { resolve: async (token: string) => (token === LIVE_SESSION ? MEMBER : undefined) } as unknown as MemberSessions;
+
+async function rejection(run: () => unknown): Promise<number | undefined> {
+  try {
+    await run();
+  } catch (error) {
+    return (error as { getStatus(): number }).getStatus();
+  }
+  return undefined;
+}
+
 describe('the access guard', () => {
-  const guard = new AccessGuard(new Reflector(), loadConfig({ API_KEYS: `secretariat:${SECRETARIAT},dpo:${DPO},secretariat:${SECOND_SECRETARIAT}` }));
+  const guard = new AccessGuard(new Reflector(), loadConfig({ API_KEYS: `secretariat:${SECRETARIAT},dpo:${DPO},secretariat:${SECOND_SECRETARIAT}` }), sessions);
   const secretariatOnly: AccessRule = { kind: 'staff', roles: ['secretariat'] };
 
   it('lets anyone through a public route', () => {
@@ -64,5 +80,25 @@ describe('the access guard', () => {
     const { context, request } = contextFor(secretariatOnly, `Bearer ${SECOND_SECRETARIAT}`);
     expect(guard.canActivate(context)).toBe(true);
     expect(request.caller).toEqual({ role: 'secretariat', keyIndex: 2 });
+  });
+
+  describe('on a member route', () => {
+    const memberOnly: AccessRule = { kind: 'member' };
+
+    it('lets a live session through as that member', async () => {
+      const { context, request } = contextFor(memberOnly, `Bearer ${LIVE_SESSION}`);
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      expect(request.caller).toEqual({ role: 'member', memberId: MEMBER });
+    });
+
+    it('answers 401 without a session, or with an unknown or expired one', async () => {
+      expect(await rejection(() => guard.canActivate(contextFor(memberOnly).context))).toBe(401);
+      expect(await rejection(() => guard.canActivate(contextFor(memberOnly, 'Bearer expired-or-forged').context))).toBe(401);
+    });
+
+    it('answers 403 to staff: a member route serves only the signed-in member', async () => {
+      expect(await rejection(() => guard.canActivate(contextFor(memberOnly, `Bearer ${SECRETARIAT}`).context))).toBe(403);
+      expect(await rejection(() => guard.canActivate(contextFor(memberOnly, `Bearer ${DPO}`).context))).toBe(403);
+    });
   });
 });

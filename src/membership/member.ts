@@ -29,6 +29,10 @@ export interface MemberState {
   pendingVerification?: PendingVerification;
   /** Hash of the last link used, so that a second click is told "already used", not "invalid". */
   usedTokenHash?: string;
+  /** The member's own choice where LIST_DELIVERY=member-choice (unset: the deployment's default). */
+  listDelivery?: 'email' | 'portal';
+  /** Erased (Art. 17): the key is shredded; nothing more can happen to this member. */
+  erased: boolean;
 }
 
 export const initialMemberState: MemberState = {
@@ -43,6 +47,7 @@ export const initialMemberState: MemberState = {
   channel: 'web',
   personal: '',
   emailVerified: false,
+  erased: false,
 };
 
 export function evolveMember(state: MemberState, domainEvent: DomainEvent): MemberState {
@@ -72,6 +77,12 @@ export function evolveMember(state: MemberState, domainEvent: DomainEvent): Memb
       return { ...state, restricted: true };
     case 'RestrictionLifted':
       return { ...state, restricted: false };
+    case 'OptInWithdrawn':
+      return state.optIns ? { ...state, optIns: { ...state.optIns, [event.data.optIn]: false } } : state;
+    case 'ListDeliveryChosen':
+      return { ...state, listDelivery: event.data.delivery };
+    case 'MemberErased':
+      return { ...state, erased: true, personal: '', pendingVerification: undefined };
     case 'SuspicionReported':
       return state;
     default:
@@ -83,4 +94,4 @@ export const memberEvolver: Evolver<MemberState> = { initialState: initialMember
 
 /** Statuses in which the member still takes part (a withdrawn, referred or declined one does not). */
 export const isActive = (state: MemberState): boolean =>
-  state.exists && (state.status === 'admitted' || state.status === 'awaiting-verification' || state.status === 'awaiting-assessment');
+  state.exists && !state.erased && (state.status === 'admitted' || state.status === 'awaiting-verification' || state.status === 'awaiting-assessment');
