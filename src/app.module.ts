@@ -1,6 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ALL_PROJECTIONS, PROJECTION_MODULES } from '../projections';
 import { ProjectionsModule } from '../projections/projections.module';
 import { ContactListsModule } from './contact-lists/contact-lists.module';
@@ -13,6 +14,8 @@ import { InfrastructureModule, type InfrastructureOptions } from './infrastructu
 import { MailModule } from './mail/mail.module';
 import { MemberAccessModule } from './member-access/member-access.module';
 import { MembershipModule } from './membership/membership.module';
+import { RetentionModule } from './retention/retention.module';
+import { RightsRequestsModule } from './rights-requests/rights-requests.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -29,6 +32,10 @@ export class AppModule implements NestModule {
         MembershipModule,
         MemberAccessModule,
         ContactListsModule,
+        RightsRequestsModule,
+        // The nightly retention run; forRoot() here only, or every @Cron would run once per import.
+        ScheduleModule.forRoot(),
+        RetentionModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   type ContactListDispatched,
   type ContactListVersionPublished,
+  type ContactListViewed,
   contactListStream,
   type CorrectionDispatched,
   dispatchStream,
@@ -11,6 +12,7 @@ import {
 import { clusterStream } from '../contracts/events/diagnosis.events';
 import type { DomainEvent } from '../contracts/events/domain-event';
 import { type ContactField, type Country, memberStream } from '../contracts/events/membership.events';
+import { DISPATCH_EVENT_TYPES } from '../projections/disclosure-log/disclosure-entry';
 import { DisclosureLogProjector } from '../projections/disclosure-log/disclosure-log.projector';
 import { DisclosureVerification, type VerificationReport } from '../projections/disclosure-log/disclosure-verification';
 import type { ListableMember } from '../src/contact-lists/listability';
@@ -21,7 +23,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
  * Random histories of membership facts (join, admit, withdraw, restrict, lift, update, erase,
- * clusters linked, members in Greenland) interleaved with sender runs. Property 1: the
+ * clusters linked, members in Greenland, portal delivery chosen) interleaved with sender runs and
+ * views in self-service. Property 1: the
  * verification finds every dispatch of an honest sender lawful at the position it recorded.
  * Property 2: one unlawful dispatch injected anywhere is always caught, and nothing else is.
  *
@@ -38,7 +41,7 @@ const COUNTRIES: Country[] = ['DK', 'SE', 'NO', 'GL', 'FO'];
 /** `member` picks one of the members who joined so far (modulo their number), so every command acts on someone. */
 type Command =
   | { kind: 'join'; group: number; fields: ContactField[]; scope: 'group' | 'cluster'; greenland: boolean; country: Country }
-  | { kind: 'admit' | 'withdraw' | 'restrict' | 'lift' | 'erase'; member: number }
+  | { kind: 'admit' | 'withdraw' | 'restrict' | 'lift' | 'erase' | 'portal' | 'view'; member: number }
   | { kind: 'update'; member: number; country: Country }
   | { kind: 'link'; cluster: number; groups: number[] }
   | { kind: 'send'; group: number };
@@ -63,10 +66,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('update' as const), member, country: fc.constantFrom(...COUNTRIES) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('link' as const), cluster: fc.nat({ max: CLUSTERS.length - 1 }), groups: fc.subarray([0, 1, 2], { minLength: 2 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('send' as const), group }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constantFrom('portal' as const, 'view' as const), member }), weight: 2 },
 );
 
-type InjectionKind = 'inactive-subject' | 'inactive-recipient' | 'other-group' | 'greenland' | 'field-not-shared' | 'stale-position' | 'inactive-correction';
-const INJECTIONS: InjectionKind[] = ['inactive-subject', 'inactive-recipient', 'other-group', 'greenland', 'field-not-shared', 'stale-position', 'inactive-correction'];
+type InjectionKind = 'inactive-subject' | 'inactive-recipient' | 'other-group' | 'greenland' | 'field-not-shared' | 'stale-position' | 'inactive-correction' | 'inactive-view';
+const INJECTIONS: InjectionKind[] = ['inactive-subject', 'inactive-recipient', 'other-group', 'greenland', 'field-not-shared', 'stale-position', 'inactive-correction', 'inactive-view'];
 
 /** One history: the store, the sender that followed it, and the members' facts the commands may act on. */
 class World {
@@ -95,7 +99,11 @@ class World {
     }
     if (this.joined.length === 0) return;
     const memberId = this.joined[command.member % this.joined.length];
-    const facts: Record<Exclude<Command['kind'], 'join' | 'send' | 'link'>, () => DomainEvent | undefined> = {
+    if (command.kind === 'view') {
+      await this.sender.view(memberId);
+      return;
+    }
+    const facts: Record<Exclude<Command['kind'], 'join' | 'send' | 'link' | 'view'>, () => DomainEvent | undefined> = {
       admit: () => {
         if (this.admitted.has(memberId)) return undefined;
         this.admitted.add(memberId);
@@ -107,6 +115,7 @@ class World {
       lift: () => liftedFact(memberId),
       erase: () => erasedFact(memberId),
       update: () => updatedFact(memberId, (command as { country: Country }).country),
+      portal: () => ({ type: 'ListDeliveryChosen', data: { memberId, delivery: 'portal', chosenAt: '2026-12-01T09:00:00.000Z' } }),
     };
     await this.sender.catchUp();
     const fact = facts[command.kind]();
@@ -128,7 +137,8 @@ class World {
     let pair: { recipient: ListableMember; subject: ListableMember } | undefined;
     switch (kind) {
       case 'inactive-subject':
-      case 'inactive-correction': {
+      case 'inactive-correction':
+      case 'inactive-view': {
         const subject = choose(inactive);
         const recipient = choose(listable);
         pair = subject && recipient ? { recipient, subject } : undefined;
@@ -174,6 +184,13 @@ class World {
         data: { dispatchId, recipientId: recipient.memberId, subjectId: subject.memberId, entry: shown, builtAtPosition: builtAt.toString(), listReference: 'INJECTED', channel: 'email' },
       };
       return appendAt(this.store, dispatchStream(dispatchId), [correction]);
+    }
+    if (kind === 'inactive-view') {
+      const viewed: ContactListViewed = {
+        type: 'ContactListViewed',
+        data: { dispatchId, recipientId: recipient.memberId, diagnosisId: recipient.diagnosisId, builtAtPosition: builtAt.toString(), entries: [shown], listReference: 'INJECTED', channel: 'portal' },
+      };
+      return appendAt(this.store, dispatchStream(dispatchId), [viewed]);
     }
     const version = ++this.forgedVersions;
     const diagnosisId = recipient.diagnosisId;
@@ -238,7 +255,7 @@ describe('lawfulness of every dispatch (property)', () => {
     return new DisclosureVerification(dataSource, world.store).verify({ batchSize: verificationBatch });
   };
   const dispatchCount = async (world: World): Promise<number> =>
-    (await world.store.readAll({ maxCount: 1_000_000 })).filter((event) => event.type.endsWith('Dispatched')).length;
+    (await world.store.readAll({ maxCount: 1_000_000 })).filter((event) => DISPATCH_EVENT_TYPES.has(event.type)).length;
 
   beforeAll(async () => {
     database = await createTestDatabase();

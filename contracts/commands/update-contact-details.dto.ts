@@ -4,13 +4,11 @@ import { AddressDto } from './join-network.dto';
 import { IsMemberId } from './member-id';
 
 /**
- * Rectification (GDPR Art. 16) entered by the secretariat: only the fields given change. An
- * address is replaced as a whole. A new email takes effect only once its owner has verified it.
+ * Rectification (GDPR Art. 16): only the fields given change. An address is replaced as a whole.
+ * A new email takes effect only once its owner has verified it. The body of the member's own
+ * PATCH /me/contact-details; the secretariat's command adds whose details they are.
  */
-export class UpdateContactDetailsDto {
-  @IsMemberId()
-  memberId!: string;
-
+export class ContactDetailsChangesDto {
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -34,4 +32,10 @@ export class UpdateContactDetailsDto {
   @ValidateNested()
   @Type(() => AddressDto)
   address?: AddressDto;
+}
+
+/** Rectification entered by the secretariat (POST /commands/update-contact-details). */
+export class UpdateContactDetailsDto extends ContactDetailsChangesDto {
+  @IsMemberId()
+  memberId!: string;
 }

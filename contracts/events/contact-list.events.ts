@@ -3,7 +3,7 @@ import type { ContactField } from './membership.events';
 
 /** One version of a group's contact list: `contact-list-<diagnosisId>`. */
 export const contactListStream = (diagnosisId: string): string => `contact-list-${diagnosisId}`;
-/** One message to one recipient (a list, a correction or a deletion notice): `dispatch-<dispatchId>`. */
+/** One message to one recipient (a list, a correction, a notice) or one view of a list in self-service: `dispatch-<dispatchId>`. */
 export const dispatchStream = (dispatchId: string): string => `dispatch-${dispatchId}`;
 
 /** A person on a list version: which of their fields were shown, and a keyed digest of the values shown. */
@@ -64,6 +64,38 @@ export type DeletionNoticeDispatched = DomainEvent<
   { dispatchId: string; recipientId: string; subjectId: string; reason: 'withdrawn' | 'restricted' | 'erased' | 'left'; listReference: string; channel: 'email' }
 >;
 
+/**
+ * Portal delivery: an email that only says the recipient's group list changed (a new version, or
+ * a corrected entry they have seen) and how to sign in to see it. It carries no data about anyone;
+ * the disclosure is each view (ContactListViewed).
+ */
+export type ListNoticeDispatched = DomainEvent<
+  'ListNoticeDispatched',
+  {
+    dispatchId: string;
+    recipientId: string;
+    diagnosisId: string;
+    listReference: string;
+    /** As the list or correction it stands in for: a retried dispatch is recognised. */
+    idempotencyKey: string;
+    channel: 'email';
+  } & (
+    | { reason: 'list-updated'; listVersion: number }
+    /** The rectification of `subjectId` recorded at `correctedAtPosition` (nothing of it is sent). */
+    | { reason: 'entry-corrected'; subjectId: string; correctedAtPosition: string }
+  )
+>;
+
+/**
+ * A member saw their group's contact list in self-service: the disclosure, recorded BEFORE the
+ * list is shown. `entries` are exactly what was shown (the recipient's view of the list as the
+ * planner had it at `builtAtPosition`), numbered from 1 in this order.
+ */
+export type ContactListViewed = DomainEvent<
+  'ContactListViewed',
+  { dispatchId: string; recipientId: string; diagnosisId: string; builtAtPosition: string; entries: ListEntry[]; listReference: string; channel: 'portal' }
+>;
+
 export type ContactListDelivered = DomainEvent<'ContactListDelivered', { dispatchId: string; providerMessageId: string; attempt: number; resent: boolean }>;
 export type ContactListDeliveryFailed = DomainEvent<'ContactListDeliveryFailed', { dispatchId: string; attempt: number; reason: string; final: boolean }>;
 
@@ -72,5 +104,7 @@ export type ContactListEvent =
   | ContactListDispatched
   | CorrectionDispatched
   | DeletionNoticeDispatched
+  | ListNoticeDispatched
+  | ContactListViewed
   | ContactListDelivered
   | ContactListDeliveryFailed;

@@ -9,6 +9,9 @@ import { MemberMail1764480000000 } from './1764480000000-member-mail';
 import { ContactLists1764490000000 } from './1764490000000-contact-lists';
 import { DisclosureLog1764491000000 } from './1764491000000-disclosure-log';
 import { MemberSignIn1764500000000 } from './1764500000000-member-sign-in';
+import { Erasure1764510000000 } from './1764510000000-erasure';
+import { RightsRequests1764520000000 } from './1764520000000-rights-requests';
+import { PortalDelivery1764530000000 } from './1764530000000-portal-delivery';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -23,4 +26,7 @@ export const MIGRATIONS = [
   ContactLists1764490000000,
   DisclosureLog1764491000000,
   MemberSignIn1764500000000,
+  Erasure1764510000000,
+  RightsRequests1764520000000,
+  PortalDelivery1764530000000,
 ];

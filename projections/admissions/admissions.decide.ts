@@ -27,11 +27,11 @@ export interface MoveApplicant {
 
 /**
  * Moves an applicant who waits for the assessment of this diagnosis: rare admits, has-association
- * refers, not-rare declines. Anyone else (already moved, withdrawn, waiting for another
+ * refers, not-rare declines. Anyone else (already moved, withdrawn, erased, waiting for another
  * diagnosis, or not verified) is left alone, so a repeated run decides nothing.
  */
 export function decideMoveApplicant(state: ApplicantState, command: MoveApplicant): DomainEvent[] {
-  if (!state.exists || state.status !== 'awaiting-assessment' || state.awaitingDiagnosisId !== command.diagnosisId) return [];
+  if (!state.exists || state.erased || state.status !== 'awaiting-assessment' || state.awaitingDiagnosisId !== command.diagnosisId) return [];
   if (!state.emailVerified && !state.consent?.attestedByStaff) return [];
   const { memberId, diagnosisId } = command;
   switch (command.decision) {

@@ -41,8 +41,9 @@ describe('admissions: moving an applicant once the diagnosis is assessed', () =>
       .then([]);
   });
 
-  it('leaves alone an applicant who withdrew, waits for another diagnosis, is unverified or unknown', () => {
+  it('leaves alone an applicant who withdrew, was erased, waits for another diagnosis, is unverified or unknown', () => {
     given(applicantEvolver, [...waiting, withdrawn(MEMBER)]).when(move('rare')).then([]);
+    given(applicantEvolver, [...waiting, { type: 'MemberErased', data: { memberId: MEMBER, erasedBy: 'member', erasedAt: NOW.toISOString() } }]).when(move('rare')).then([]);
     given(applicantEvolver, waiting).when(move('rare', OTHER)).then([]);
     given(applicantEvolver, [joined(MEMBER, DIAGNOSIS), awaiting(MEMBER, DIAGNOSIS)]).when(move('rare')).then([]);
     given(applicantEvolver).when(move('rare')).then([]);

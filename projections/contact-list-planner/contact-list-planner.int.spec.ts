@@ -75,6 +75,14 @@ class Log {
     }
     return references;
   }
+  /** A self-service view of the group's list, as the viewing records it (entries in the order shown). */
+  view(recipientId: string, subjectIds: string[], builtAt = this.head): string {
+    const dispatchId = randomUUID();
+    const listReference = `SN-VIEW${String(this.events.length).padStart(4, '0')}`;
+    const entries: ListEntry[] = subjectIds.map((subjectId) => ({ subjectId, fields: ['address', 'phone', 'email'], digest: `d-${subjectId}`, greenland: false }));
+    this.add('ContactListViewed', { dispatchId, recipientId, diagnosisId: GROUP, builtAtPosition: builtAt.toString(), entries, listReference, channel: 'portal' }, `dispatch-${dispatchId}`);
+    return listReference;
+  }
 }
 
 describe('the contact-list planner', () => {
@@ -286,6 +294,73 @@ describe('the contact-list planner', () => {
     ]);
   });
 
+  it('keeps each member\'s choice of delivery for the sender', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.add('ListDeliveryChosen', { memberId: ANNA, delivery: 'portal', chosenAt: AT });
+    await apply(log.events);
+    const deliveries = () => rows('SELECT member_id::text, list_delivery FROM contact_list_members ORDER BY member_id');
+    expect(await deliveries()).toEqual([
+      { member_id: ANNA, list_delivery: 'portal' },
+      { member_id: BO, list_delivery: null },
+    ]);
+    const start = log.events.length;
+    log.add('ListDeliveryChosen', { memberId: ANNA, delivery: 'email', chosenAt: AT });
+    await apply(log.events.slice(start));
+    await apply(log.events);
+    expect((await deliveries())[0]).toEqual({ member_id: ANNA, list_delivery: 'email' });
+  });
+
+  it('counts a self-service view as a copy: notices and corrections cite it, a later view or a correction notice settles them', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.admit(CARL);
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [ANNA, BO, CARL], []); // portal: nobody got the list itself
+    const annasView = log.view(ANNA, [BO, CARL]);
+    const carlsView = log.view(CARL, [ANNA, BO]);
+    const update = log.add('ContactDetailsUpdated', { memberId: CARL, country: 'DK', fields: ['phone'], personal: 'v1.carl-new' });
+    log.add('ConsentWithdrawn', { memberId: BO, withdrawnBy: 'member', withdrawnAt: AT });
+    await apply(log.events);
+
+    expect((await notices()).map((n: { recipient_id: string; subject_id: string; reason: string; list_reference: string; entry_number: number }) => [n.recipient_id, n.subject_id, n.reason, n.list_reference, n.entry_number])).toEqual([
+      [ANNA, BO, 'withdrawn', annasView, 1],
+      [CARL, BO, 'withdrawn', carlsView, 2],
+    ]);
+    expect(await corrections()).toEqual([
+      { recipient_id: ANNA, subject_id: CARL, due_position: update.position.toString(), done_position: '0', list_reference: annasView, entry_number: 2 },
+    ]);
+
+    // Anna is told of the correction (a portal notice, no data): settled.
+    const start = log.events.length;
+    const dispatchId = randomUUID();
+    log.add(
+      'ListNoticeDispatched',
+      { dispatchId, recipientId: ANNA, diagnosisId: GROUP, reason: 'entry-corrected', subjectId: CARL, correctedAtPosition: update.position.toString(), listReference: 'SN-NOTICE2', idempotencyKey: 'k', channel: 'email' },
+      `dispatch-${dispatchId}`,
+    );
+    // Carl rectifies again, and Anna looks before being told: the view shows the new entry, settling it.
+    const again = log.add('ContactDetailsUpdated', { memberId: CARL, country: 'DK', fields: ['name'], personal: 'v1.carl-newer' });
+    log.view(ANNA, [CARL]);
+    await apply(log.events.slice(start));
+    expect((await corrections()).map((row: { due_position: string; done_position: string }) => [row.due_position, BigInt(row.done_position) >= BigInt(row.due_position)])).toEqual([
+      [again.position.toString(), true],
+    ]);
+
+    // A view built before a restriction but recorded after it is caught, as a list would be: Carl
+    // is told about his earlier view and about this one.
+    const next = log.events.length;
+    const builtAt = log.head;
+    log.add('MemberRestricted', { memberId: ANNA, reason: 'v1.x', restrictedAt: AT });
+    const late = log.view(CARL, [ANNA], builtAt);
+    for (const event of log.events.slice(next)) await apply([event]);
+    expect((await notices()).filter((n: { subject_id: string }) => n.subject_id === ANNA).map((n: { recipient_id: string; reason: string; list_reference: string }) => [n.recipient_id, n.reason, n.list_reference])).toEqual([
+      [CARL, 'restricted', carlsView],
+      [CARL, 'restricted', late],
+    ]);
+  });
+
   it('applies the same events twice without changing anything, and ends as it does event by event', async () => {
     const log = new Log();
     log.add('DiagnosisRegistered', { diagnosisId: GROUP, name: 'Alström syndrom' }, `diagnosis-${GROUP}`);
@@ -299,10 +374,13 @@ describe('the contact-list planner', () => {
     log.add('RestrictionLifted', { memberId: BO, liftedAt: AT });
     log.add('DiagnosesLinked', { clusterId: 'cluster-1', name: 'C', diagnosisIds: [GROUP, LINKED] }, 'cluster-cluster-1');
     log.admit(DORA);
+    log.view(DORA, [ANNA, BO]);
+    log.add('ListDeliveryChosen', { memberId: DORA, delivery: 'portal', chosenAt: AT });
     log.add('ConsentWithdrawn', { memberId: CARL, withdrawnBy: 'member', withdrawnAt: AT });
 
     await apply(log.events);
     const once = await everything();
+    expect(once.contact_list_views.length).toBe(2);
     expect(once.contact_list_notices.length).toBeGreaterThan(0);
     expect(once.contact_list_corrections.length).toBeGreaterThan(0);
     await apply(log.events);

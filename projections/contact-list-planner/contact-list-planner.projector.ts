@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ContactListEvent, ListEntry } from '../../contracts/events/contact-list.events';
+import type { ContactListEvent, ContactListViewed, ListEntry } from '../../contracts/events/contact-list.events';
 import type { DiagnosesLinked, DiagnosisEvent } from '../../contracts/events/diagnosis.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { ContactDetails, ContactField, MemberEvent } from '../../contracts/events/membership.events';
@@ -27,6 +27,7 @@ const MEMBER_EVENTS = new Set<string>([
   'RestrictionLifted',
   'MemberErased',
   'ContactDetailsUpdated',
+  'ListDeliveryChosen',
 ] satisfies Array<MemberEvent['type']>);
 
 interface MemberRow {
@@ -34,6 +35,7 @@ interface MemberRow {
   facts: ListableMember;
   language: string;
   personal: string | null;
+  list_delivery: 'email' | 'portal' | null;
   details_position: string;
   position: string;
 }
@@ -41,6 +43,7 @@ interface MemberRow {
 interface MemberState {
   language: string;
   personal: string | null;
+  listDelivery: 'email' | 'portal' | null;
   detailsPosition: bigint;
   position: bigint;
 }
@@ -63,7 +66,9 @@ interface Holder {
  *   (src/contact-lists/listability.ts) has them; the fold itself decides, restored per batch.
  * - Which groups are due a new version: their newcomers (admitted, or let back on the lists
  *   after a restriction), cleared by the ContactListVersionPublished built at or after them.
- * - Who holds whose data: the versions' entries (stored once) and who got which version.
+ * - Who holds whose data: the versions' entries (stored once) and who got which version, and
+ *   what each member last saw of each other member in self-service (a view is a copy too).
+ * - How each member wants their lists (ListDeliveryChosen), for the sender to honour.
  * - What earlier recipients must be told (GDPR Art. 19): a notice to delete an entry when its
  *   member withdrew, was restricted, erased or left (once per recipient, member, reason and held
  *   list); the corrected entry when the member's shown details were rectified. A list built
@@ -76,7 +81,7 @@ interface Holder {
 @Injectable()
 export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
-  readonly version = 1;
+  readonly version = 2;
 
   /**
    * Notices are judged on the state after a change of who may be listed, so a batch is applied
@@ -117,6 +122,7 @@ export class ContactListPlannerProjector implements Projection {
     const changed = new Set<string>();
     const versions: Array<{ data: ContactListVersionData; position: bigint }> = [];
     const listDispatches: RecordedEvent[] = [];
+    const views: RecordedEvent[] = [];
     const corrected: Array<{ recipientId: string; subjectId: string; builtAt: string }> = [];
     const noticesSent: Array<{ dispatchId: string; position: bigint }> = [];
 
@@ -148,6 +154,13 @@ export class ContactListPlannerProjector implements Projection {
         case 'DeletionNoticeDispatched':
           noticesSent.push({ dispatchId: event.data.dispatchId, position: recorded.position });
           continue;
+        case 'ListNoticeDispatched':
+          // A portal recipient told of a correction sees the corrected entry at their next view.
+          if (event.data.reason === 'entry-corrected') corrected.push({ recipientId: event.data.recipientId, subjectId: event.data.subjectId, builtAt: event.data.correctedAtPosition });
+          continue;
+        case 'ContactListViewed':
+          views.push(recorded);
+          continue;
         case 'ContactListDelivered':
         case 'ContactListDeliveryFailed':
           continue;
@@ -168,7 +181,7 @@ export class ContactListPlannerProjector implements Projection {
         if (JSON.stringify(fold.member(memberId) ?? null) === factsBefore) continue;
         if (wasListable && !fold.isListable(memberId)) touched.add(memberId);
       }
-      const next: MemberState = state ?? { language: 'da', personal: null, detailsPosition: recorded.position, position: recorded.position };
+      const next: MemberState = state ?? { language: 'da', personal: null, listDelivery: null, detailsPosition: recorded.position, position: recorded.position };
       next.position = recorded.position;
       switch (memberEvent.type) {
         case 'MemberJoined':
@@ -199,6 +212,9 @@ export class ContactListPlannerProjector implements Projection {
         case 'ConsentWithdrawn':
         case 'MemberRestricted':
           touched.add(memberId);
+          break;
+        case 'ListDeliveryChosen':
+          next.listDelivery = memberEvent.data.delivery;
           break;
         default:
           break;
@@ -231,6 +247,7 @@ export class ContactListPlannerProjector implements Projection {
     }
     await this.saveVersions(versions, tx);
     const dispatchIds = await this.saveListDispatches(listDispatches, tx);
+    const viewed = await this.saveViews(views, tx);
 
     if (corrected.length > 0) {
       await tx.query(
@@ -251,6 +268,7 @@ export class ContactListPlannerProjector implements Projection {
     // Corrections first: a list dispatched later in the batch may settle them at once.
     await this.planCorrections(rectified, tx);
     if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
+    if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
     if (touched.size > 0) await this.planNotices([...touched], batchPosition, tx);
   }
 
@@ -261,7 +279,7 @@ export class ContactListPlannerProjector implements Projection {
   private async loadMembers(memberIds: string[], tx: EntityManager): Promise<MemberRow[]> {
     if (memberIds.length === 0) return [];
     return tx.query(
-      `SELECT member_id::text, facts, language, personal, details_position::text, position::text
+      `SELECT member_id::text, facts, language, personal, list_delivery, details_position::text, position::text
        FROM contact_list_members WHERE member_id = ANY($1::uuid[])`,
       [memberIds],
     );
@@ -296,6 +314,7 @@ export class ContactListPlannerProjector implements Projection {
           listable: fold.isListable(memberId),
           language: state.language,
           personal: state.personal,
+          list_delivery: state.listDelivery,
           details_position: state.detailsPosition.toString(),
           position: state.position.toString(),
         },
@@ -303,12 +322,13 @@ export class ContactListPlannerProjector implements Projection {
     });
     if (records.length === 0) return;
     await tx.query(
-      `INSERT INTO contact_list_members AS m (member_id, diagnosis_id, facts, listable, language, personal, details_position, position)
-       SELECT member_id, diagnosis_id, facts, listable, language, personal, details_position, position
+      `INSERT INTO contact_list_members AS m (member_id, diagnosis_id, facts, listable, language, personal, list_delivery, details_position, position)
+       SELECT member_id, diagnosis_id, facts, listable, language, personal, list_delivery, details_position, position
        FROM jsonb_to_recordset($1::jsonb) AS r(member_id uuid, diagnosis_id uuid, facts jsonb, listable boolean, language text, personal text,
-                                              details_position bigint, position bigint)
+                                              list_delivery text, details_position bigint, position bigint)
        ON CONFLICT (member_id) DO UPDATE SET diagnosis_id = EXCLUDED.diagnosis_id, facts = EXCLUDED.facts, listable = EXCLUDED.listable,
-         language = EXCLUDED.language, personal = EXCLUDED.personal, details_position = EXCLUDED.details_position, position = EXCLUDED.position
+         language = EXCLUDED.language, personal = EXCLUDED.personal, list_delivery = EXCLUDED.list_delivery,
+         details_position = EXCLUDED.details_position, position = EXCLUDED.position
        WHERE m.position < EXCLUDED.position`,
       [JSON.stringify(records)],
     );
@@ -447,6 +467,85 @@ export class ContactListPlannerProjector implements Projection {
     for (const row of shownNow) touched.add(row.subject_id);
   }
 
+  /**
+   * What each view showed, as the latest copy per recipient and member (an older view of the
+   * same pair says nothing more). Returns the pairs this batch recorded, with the view's group.
+   */
+  private async saveViews(views: RecordedEvent[], tx: EntityManager): Promise<Array<{ recipient_id: string; subject_id: string; diagnosis_id: string }>> {
+    if (views.length === 0) return [];
+    const latest = new Map<string, { record: Record<string, unknown>; diagnosisId: string }>();
+    for (const recorded of views) {
+      const { data } = recorded as unknown as ContactListViewed;
+      data.entries.forEach((entry, index) => {
+        latest.set(`${data.recipientId}|${entry.subjectId}`, {
+          diagnosisId: data.diagnosisId,
+          record: {
+            recipient_id: data.recipientId,
+            subject_id: entry.subjectId,
+            list_reference: data.listReference,
+            entry_number: index + 1,
+            fields: entry.fields,
+            built_at_position: data.builtAtPosition,
+            viewed_at: recorded.metadata.occurredAt,
+            position: recorded.position.toString(),
+          },
+        });
+      });
+    }
+    if (latest.size === 0) return [];
+    const saved: Array<{ recipient_id: string; subject_id: string }> = await tx.query(
+      `INSERT INTO contact_list_views AS v (recipient_id, subject_id, list_reference, entry_number, fields, built_at_position, viewed_at, position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(recipient_id uuid, subject_id uuid, list_reference text, entry_number integer, fields text[],
+         built_at_position bigint, viewed_at timestamptz, position bigint)
+       ON CONFLICT (recipient_id, subject_id) DO UPDATE SET list_reference = EXCLUDED.list_reference, entry_number = EXCLUDED.entry_number,
+         fields = EXCLUDED.fields, built_at_position = EXCLUDED.built_at_position, viewed_at = EXCLUDED.viewed_at, position = EXCLUDED.position
+       WHERE v.position < EXCLUDED.position
+       RETURNING recipient_id::text, subject_id::text`,
+      [JSON.stringify([...latest.values()].map((view) => view.record))],
+    );
+    // Only copies recorded for the first time need reconciling (a replay changes nothing).
+    return saved.flatMap((row) => {
+      const view = latest.get(`${row.recipient_id}|${row.subject_id}`);
+      return view ? [{ ...row, diagnosis_id: view.diagnosisId }] : [];
+    });
+  }
+
+  /**
+   * New views, reconciled as new list copies are: a view settles a pending correction it shows
+   * the corrected entry for; an entry whose member was rectified after the view was built needs
+   * one; a member shown who may no longer be (they withdrew while the view was built) needs a
+   * deletion notice.
+   */
+  private async reconcileViews(viewed: Array<{ recipient_id: string; subject_id: string; diagnosis_id: string }>, touched: Set<string>, tx: EntityManager): Promise<void> {
+    const pairs = JSON.stringify(viewed);
+    await tx.query(
+      `UPDATE contact_list_corrections c SET done_position = v.built_at_position
+       FROM jsonb_to_recordset($1::jsonb) AS p(recipient_id uuid, subject_id uuid)
+       JOIN contact_list_views v ON v.recipient_id = p.recipient_id AND v.subject_id = p.subject_id
+       WHERE c.recipient_id = v.recipient_id AND c.subject_id = v.subject_id AND c.due_position > c.done_position AND c.due_position <= v.built_at_position`,
+      [pairs],
+    );
+    await tx.query(
+      `INSERT INTO contact_list_corrections AS c (recipient_id, subject_id, due_position, done_position, list_reference, entry_number, listed_at)
+       SELECT v.recipient_id, v.subject_id, m.details_position, 0, v.list_reference, v.entry_number, v.viewed_at
+       FROM jsonb_to_recordset($1::jsonb) AS p(recipient_id uuid, subject_id uuid)
+       JOIN contact_list_views v ON v.recipient_id = p.recipient_id AND v.subject_id = p.subject_id
+       JOIN contact_list_members m ON m.member_id = v.subject_id AND m.listable AND m.details_position > v.built_at_position
+       JOIN contact_list_members r ON r.member_id = v.recipient_id AND r.listable
+       ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
+         entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
+       WHERE c.due_position < EXCLUDED.due_position`,
+      [pairs],
+    );
+    const shownNow: Array<{ subject_id: string }> = await tx.query(
+      `SELECT DISTINCT p.subject_id::text FROM jsonb_to_recordset($1::jsonb) AS p(subject_id uuid, diagnosis_id uuid)
+       JOIN contact_list_members m ON m.member_id = p.subject_id
+       WHERE NOT m.listable OR m.diagnosis_id <> p.diagnosis_id`,
+      [pairs],
+    );
+    for (const row of shownNow) touched.add(row.subject_id);
+  }
+
   /** Earlier recipients of a rectified member's entry get the corrected entry, if it shows what changed. */
   private async planCorrections(rectified: Map<string, { fields: Set<keyof ContactDetails>; position: bigint }>, tx: EntityManager): Promise<void> {
     if (rectified.size === 0) return;
@@ -531,16 +630,21 @@ export class ContactListPlannerProjector implements Projection {
     );
   }
 
-  /** Per member and recipient, the latest list copy that showed the member to the recipient. */
+  /** Per member and recipient, the latest copy (a list sent, or a view) that showed the member to the recipient. */
   private async holdersOf(subjectIds: string[], tx: EntityManager): Promise<Holder[]> {
     return tx.query(
-      `SELECT DISTINCT ON (e.subject_id, d.recipient_id)
-              e.subject_id::text, d.recipient_id::text, d.list_reference, d.dispatched_at, e.fields, ${ENTRY_NUMBER_SQL} AS entry_number
-       FROM contact_list_version_entries e
-       JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version
-       LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
-       WHERE e.subject_id = ANY($1::uuid[]) AND d.recipient_id <> e.subject_id AND (NOT d.greenland_only OR e.greenland)
-       ORDER BY e.subject_id, d.recipient_id, d.position DESC`,
+      `SELECT DISTINCT ON (h.subject_id, h.recipient_id) h.subject_id, h.recipient_id, h.list_reference, h.dispatched_at, h.fields, h.entry_number
+       FROM (
+         SELECT e.subject_id::text, d.recipient_id::text, d.list_reference, d.dispatched_at, e.fields, ${ENTRY_NUMBER_SQL} AS entry_number, d.position
+         FROM contact_list_version_entries e
+         JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version
+         LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
+         WHERE e.subject_id = ANY($1::uuid[]) AND d.recipient_id <> e.subject_id AND (NOT d.greenland_only OR e.greenland)
+         UNION ALL
+         SELECT v.subject_id::text, v.recipient_id::text, v.list_reference, v.viewed_at, v.fields, v.entry_number, v.position
+         FROM contact_list_views v WHERE v.subject_id = ANY($1::uuid[])
+       ) h
+       ORDER BY h.subject_id, h.recipient_id, h.position DESC`,
       [subjectIds],
     );
   }
@@ -556,9 +660,12 @@ const OTHER_EVENTS = new Set<string>([
   'ContactListDispatched',
   'CorrectionDispatched',
   'DeletionNoticeDispatched',
+  'ListNoticeDispatched',
+  'ContactListViewed',
 ]);
 
 export const PLANNER_TABLES = [
+  'contact_list_views',
   'contact_list_notices',
   'contact_list_corrections',
   'contact_list_list_dispatches',
@@ -607,5 +714,5 @@ function isMemberEvent(event: RecordedEvent): boolean {
 }
 
 function stateOf(row: MemberRow): MemberState {
-  return { language: row.language, personal: row.personal, detailsPosition: BigInt(row.details_position), position: BigInt(row.position) };
+  return { language: row.language, personal: row.personal, listDelivery: row.list_delivery, detailsPosition: BigInt(row.details_position), position: BigInt(row.position) };
 }

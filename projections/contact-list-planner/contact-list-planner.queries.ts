@@ -3,11 +3,13 @@ import type { DeletionReason } from '../../src/contact-lists/dispatch-keys';
 import type { ListableMember } from '../../src/contact-lists/listability';
 import { CONTACT_LIST_PLANNER } from './contact-list-planner.projector';
 
-/** A member as the sender needs them: the fold's facts, language and sealed personal data (null once erased). */
+/** A member as the sender needs them: the fold's facts, language, sealed personal data (null once erased) and chosen delivery. */
 export interface PlannedMember {
   facts: ListableMember;
   language: string;
   personal: string | null;
+  /** The member's ListDeliveryChosen; null: never chosen. */
+  listDelivery: 'email' | 'portal' | null;
 }
 
 export interface ClusterLink {
@@ -144,25 +146,7 @@ async function read(client: PoolClient, { notBefore, now, debounceSeconds, maxGr
 
   const groupIds = groups.rows.map((row) => row.diagnosis_id);
   const parties = [...new Set([...corrections.rows.flatMap((row) => [row.recipient_id, row.subject_id]), ...notices.rows.map((row) => row.recipient_id)])];
-  // The groups' own listable members, and the listable cluster-scope members of groups linked to them.
-  const members = await client.query<{ facts: ListableMember; language: string; personal: string | null }>(
-    `WITH linked AS (
-       SELECT DISTINCT c2.diagnosis_id FROM contact_list_clusters c1 JOIN contact_list_clusters c2 ON c2.cluster_id = c1.cluster_id
-       WHERE c1.diagnosis_id = ANY($1::uuid[])
-     )
-     SELECT facts, language, personal FROM contact_list_members
-     WHERE (listable AND (diagnosis_id = ANY($1::uuid[]) OR (facts->>'scope' = 'cluster' AND diagnosis_id IN (SELECT diagnosis_id FROM linked))))
-        OR member_id = ANY($2::uuid[])`,
-    [groupIds, parties],
-  );
-  const memberMap = new Map(members.rows.map((row) => [row.facts.memberId, { facts: row.facts, language: row.language, personal: row.personal }]));
-  const diagnoses = [...new Set([...groupIds, ...[...memberMap.values()].map((member) => member.facts.diagnosisId)])];
-  const clusters = await client.query<{ cluster_id: string; diagnosis_ids: string[] }>(
-    `SELECT cluster_id, array_agg(diagnosis_id::text ORDER BY diagnosis_id) AS diagnosis_ids FROM contact_list_clusters
-     WHERE cluster_id IN (SELECT cluster_id FROM contact_list_clusters WHERE diagnosis_id = ANY($1::uuid[]))
-     GROUP BY cluster_id`,
-    [diagnoses],
-  );
+  const { members, clusters } = await readMembers(client, groupIds, parties);
 
   return {
     position,
@@ -185,7 +169,76 @@ async function read(client: PoolClient, { notBefore, now, debounceSeconds, maxGr
       entryNumber: row.entry_number,
       listedAt: row.listed_at.toISOString(),
     })),
-    members: memberMap,
-    clusters: clusters.rows.map((row) => ({ clusterId: row.cluster_id, diagnosisIds: row.diagnosis_ids })),
+    members,
+    clusters,
   };
+}
+
+/** One member's group as the planner had it at `position` (its checkpoint). */
+export interface GroupState {
+  position: bigint;
+  diagnosisName: string;
+  /** Everyone the group's list may show, and the member asked about. */
+  members: Map<string, PlannedMember>;
+  clusters: ClusterLink[];
+}
+
+/**
+ * The group of `memberId` as the planner has it, read like readSenderWork: in ONE
+ * repeatable-read, read-only transaction with the checkpoint. Undefined while the planner has
+ * not yet seen `notBefore`; a member the planner does not know is missing from `members`.
+ */
+export async function readGroupState(client: PoolClient, memberId: string, notBefore: bigint): Promise<GroupState | undefined> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const state = await readGroup(client, memberId, notBefore);
+    await client.query('COMMIT');
+    return state;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readGroup(client: PoolClient, memberId: string, notBefore: bigint): Promise<GroupState | undefined> {
+  const checkpoint = await client.query<{ position: string }>('SELECT position::text FROM projection_checkpoints WHERE name = $1', [CONTACT_LIST_PLANNER]);
+  const position = BigInt(checkpoint.rows[0]?.position ?? '-1');
+  if (position < notBefore) return undefined;
+  const member = await client.query<{ diagnosis_id: string; name: string | null }>(
+    `SELECT m.diagnosis_id::text, d.name FROM contact_list_members m LEFT JOIN contact_list_diagnoses d ON d.diagnosis_id = m.diagnosis_id
+     WHERE m.member_id = $1`,
+    [memberId],
+  );
+  const group = member.rows[0];
+  if (!group) return { position, diagnosisName: '', members: new Map(), clusters: [] };
+  return { position, diagnosisName: group.name ?? '', ...(await readMembers(client, [group.diagnosis_id], [memberId])) };
+}
+
+/**
+ * The groups' own listable members and the listable cluster-scope members of groups linked to
+ * them (everyone their lists may show or go to), the `parties` whatever their state, and the
+ * cluster links that concern them.
+ */
+async function readMembers(client: PoolClient, groupIds: string[], parties: string[]): Promise<{ members: Map<string, PlannedMember>; clusters: ClusterLink[] }> {
+  const members = await client.query<{ facts: ListableMember; language: string; personal: string | null; list_delivery: 'email' | 'portal' | null }>(
+    `WITH linked AS (
+       SELECT DISTINCT c2.diagnosis_id FROM contact_list_clusters c1 JOIN contact_list_clusters c2 ON c2.cluster_id = c1.cluster_id
+       WHERE c1.diagnosis_id = ANY($1::uuid[])
+     )
+     SELECT facts, language, personal, list_delivery FROM contact_list_members
+     WHERE (listable AND (diagnosis_id = ANY($1::uuid[]) OR (facts->>'scope' = 'cluster' AND diagnosis_id IN (SELECT diagnosis_id FROM linked))))
+        OR member_id = ANY($2::uuid[])`,
+    [groupIds, parties],
+  );
+  const memberMap = new Map(
+    members.rows.map((row): [string, PlannedMember] => [row.facts.memberId, { facts: row.facts, language: row.language, personal: row.personal, listDelivery: row.list_delivery }]),
+  );
+  const diagnoses = [...new Set([...groupIds, ...[...memberMap.values()].map((member) => member.facts.diagnosisId)])];
+  const clusters = await client.query<{ cluster_id: string; diagnosis_ids: string[] }>(
+    `SELECT cluster_id, array_agg(diagnosis_id::text ORDER BY diagnosis_id) AS diagnosis_ids FROM contact_list_clusters
+     WHERE cluster_id IN (SELECT cluster_id FROM contact_list_clusters WHERE diagnosis_id = ANY($1::uuid[]))
+     GROUP BY cluster_id`,
+    [diagnoses],
+  );
+  return { members: memberMap, clusters: clusters.rows.map((row) => ({ clusterId: row.cluster_id, diagnosisIds: row.diagnosis_ids })) };
 }

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import { memberStream } from '../../contracts/events/membership.events';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { admitted, assessed, proposed, registered, restricted, stored, waitingApplicant, withdrawn } from '../../test/support/applicant-events';
+import { erasedFact } from '../../test/support/membership-facts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { DiagnosisCatalogueEntry, DiagnosisCatalogueMember } from './diagnosis-catalogue.entity';
 import { DiagnosisCatalogueProjector } from './diagnosis-catalogue.projector';
@@ -139,6 +140,20 @@ describe('the diagnosis catalogue', () => {
     expect(await catalogue.findByCodes({ name: 'ASTMA' })).toBe(NOT_RARE);
     expect(await catalogue.findByCodes({ name: 'Astma', orphaCode: '64' })).toBe(ALSTROM);
     expect(await catalogue.findByCodes({ name: 'Ukendt', orphaCode: '999999' })).toBeUndefined();
+  });
+
+  it('takes an erased member out of their group and its size, and the same events again change nothing', async () => {
+    await applyInOneTransaction(await store.readAll());
+    const marfanSize = async () => (await catalogue.groups()).find((group) => group.diagnosisId === MARFAN)?.memberCount;
+    const before = (await marfanSize()) ?? 0;
+    const head = await store.headPosition();
+    await store.append(memberStream(m6), stored([erasedFact(m6)]), 'any');
+    const later = await store.readAll({ after: head });
+    await applyInOneTransaction(later);
+    await applyInOneTransaction(later);
+    expect(await marfanSize()).toBe(before - 1);
+    const { members } = await tables();
+    expect(members.find((row: { member_id: string }) => row.member_id === m6)).toEqual(expect.objectContaining({ diagnosis_id: MARFAN, status: 'withdrawn' }));
   });
 
   it('keeps no row for a withdrawal of a member it never saw wait or be admitted', async () => {

@@ -19,7 +19,7 @@ interface NewDiagnosis {
 }
 
 interface MemberChange {
-  /** Unknown for a withdrawal: the member's row (if any) keeps its diagnosis. */
+  /** Unknown for a withdrawal or an erasure: the member's row (if any) keeps its diagnosis. */
   diagnosisId?: string;
   status: CatalogueMemberStatus;
   position: string;
@@ -31,6 +31,8 @@ const MEMBER_STATUS: Partial<Record<MemberEvent['type'], CatalogueMemberStatus>>
   MemberReferred: 'referred',
   MemberDeclined: 'declined',
   ConsentWithdrawn: 'withdrawn',
+  // Erased: out of the group (and its size) like a withdrawal; the row holds only ids.
+  MemberErased: 'withdrawn',
 };
 
 /**
@@ -181,7 +183,7 @@ export class DiagnosisCatalogueProjector implements Projection {
 function noteMember(members: Map<string, MemberChange>, event: RecordedEvent): void {
   const status = MEMBER_STATUS[event.type as MemberEvent['type']];
   if (status === undefined) return;
-  // Every such event names the member; all but ConsentWithdrawn also name the diagnosis.
+  // Every such event names the member; all but ConsentWithdrawn and MemberErased also name the diagnosis.
   const { memberId, diagnosisId } = event.data as { memberId: string; diagnosisId?: string };
   members.set(memberId, { diagnosisId: diagnosisId ?? members.get(memberId)?.diagnosisId, status, position: event.position.toString() });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import type { PatientAssociation } from '../../contracts/events/diagnosis.events';
 import { DiagnosisLookup } from '../../src/diagnoses/diagnosis-lookup';
 import { nameKey, orphaNumber } from '../../src/diagnoses/diagnosis-codes';
@@ -82,6 +82,12 @@ export class DiagnosisCatalogue implements DiagnosisLookup {
       waitingCount: row.waiting.length,
       waitingMemberIds: row.waiting,
     }));
+  }
+
+  /** The names of these diagnoses (any status); an id the catalogue does not know is left out. */
+  async names(diagnosisIds: readonly string[]): Promise<Map<string, string>> {
+    const entries = diagnosisIds.length === 0 ? [] : await this.entries.find({ select: { diagnosisId: true, name: true }, where: { diagnosisId: In([...diagnosisIds]) } });
+    return new Map(entries.map((entry) => [entry.diagnosisId, entry.name]));
   }
 
   /** By the ORPHAcode's number first, then by the name ignoring case and spacing; any status. */

@@ -2,22 +2,26 @@ import { createHash } from 'node:crypto';
 import type {
   ContactListDispatched,
   ContactListVersionPublished,
+  ContactListViewed,
   CorrectionDispatched,
   DeletionNoticeDispatched,
   ListEntry,
+  ListNoticeDispatched,
 } from '../../contracts/events/contact-list.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { ContactField } from '../../contracts/events/membership.events';
 
 /**
- * One entry of the disclosure log: one message to one recipient, as the chain hashes it. A list
- * dispatch points at a list version (stored once, bound here by its hash); a correction carries
- * its one entry; a deletion notice discloses no data and is recorded all the same.
+ * One entry of the disclosure log: one message to one recipient, or one view of a list in
+ * self-service, as the chain hashes it. A list dispatch points at a list version (stored once,
+ * bound here by its hash); a correction carries its one entry; a view carries its own entries
+ * (stored apart, bound here by their hash); a deletion notice and a portal recipient's notice
+ * disclose no data and are recorded all the same.
  *
  * Pure: the projector makes entries from events with it, and the verification makes them again
  * from the stored rows and from the event log, so that all three can be compared.
  */
-export type DisclosureKind = 'contact-list' | 'correction' | 'deletion-notice';
+export type DisclosureKind = 'contact-list' | 'correction' | 'deletion-notice' | 'contact-list-view' | 'list-notice';
 
 export interface DisclosureEntry {
   /** 1, 2, 3, ... in log order, without gaps. */
@@ -28,22 +32,26 @@ export interface DisclosureEntry {
   disclosesData: boolean;
   dispatchId: string;
   recipientId: string;
-  /** The list's group (contact-list only). */
+  /** The list's group (contact-list, contact-list-view, list-notice). */
   diagnosisId: string | null;
+  /** The list version (contact-list, and a list-notice of a new version). */
   listVersion: number | null;
-  /** The log position the message was built from (contact-list and correction). */
+  /** The log position the message was built from (contact-list, correction, contact-list-view). */
   builtAtPosition: string | null;
   /** The recipient's view of the version (contact-list only). */
   greenlandOnly: boolean | null;
-  /** versionHash of the list version the dispatch refers to; null when the log had no such version before it. */
+  /**
+   * The hash of the entries shown: versionHash of the list version a list dispatch refers to
+   * (null when the log had no such version before it); entriesHash of a view's own entries.
+   */
   versionHash: string | null;
-  /** The person a correction or a deletion notice is about. */
+  /** The person a correction, a deletion notice or a correction's list-notice is about. */
   subjectId: string | null;
   /** The fields a correction showed, with their digest and Greenland flag. */
   subjectFields: ContactField[] | null;
   subjectDigest: string | null;
   subjectGreenland: boolean | null;
-  /** Why a deletion notice was sent. */
+  /** Why a deletion notice or a list-notice was sent. */
   noticeReason: string | null;
   listReference: string;
   channel: string;
@@ -52,10 +60,16 @@ export interface DisclosureEntry {
   dispatchedAt: string;
 }
 
-export type DispatchEvent = ContactListDispatched | CorrectionDispatched | DeletionNoticeDispatched;
+export type DispatchEvent = ContactListDispatched | CorrectionDispatched | DeletionNoticeDispatched | ListNoticeDispatched | ContactListViewed;
 
 /** The events that make a disclosure-log entry, each one entry. */
-export const DISPATCH_EVENT_TYPES: ReadonlySet<string> = new Set<DispatchEvent['type']>(['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched']);
+export const DISPATCH_EVENT_TYPES: ReadonlySet<string> = new Set<DispatchEvent['type']>([
+  'ContactListDispatched',
+  'CorrectionDispatched',
+  'DeletionNoticeDispatched',
+  'ListNoticeDispatched',
+  'ContactListViewed',
+]);
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -105,6 +119,11 @@ export function versionHash(version: ListVersion): string {
       entries: version.entries.map(({ subjectId, fields, digest, greenland }) => ({ subjectId, fields, digest, greenland })),
     }),
   );
+}
+
+/** Binds a view's entries (each in order, as shown) into one hash. */
+export function entriesHash(entries: readonly ListEntry[]): string {
+  return sha256(canonicalJson(entries.map(({ subjectId, fields, digest, greenland }) => ({ subjectId, fields, digest, greenland }))));
 }
 
 /** The list version a ContactListVersionPublished event carries. */
@@ -170,5 +189,29 @@ export function entryOf(event: RecordedEvent, seq: bigint, versionHashOfList: st
       };
     case 'DeletionNoticeDispatched':
       return { ...common, ...none, kind: 'deletion-notice', disclosesData: false, subjectId: dispatch.data.subjectId, noticeReason: dispatch.data.reason };
+    case 'ListNoticeDispatched': {
+      const { data } = dispatch;
+      return {
+        ...common,
+        ...none,
+        kind: 'list-notice',
+        disclosesData: false,
+        diagnosisId: data.diagnosisId,
+        listVersion: data.reason === 'list-updated' ? data.listVersion : null,
+        subjectId: data.reason === 'entry-corrected' ? data.subjectId : null,
+        noticeReason: data.reason,
+        idempotencyKey: data.idempotencyKey,
+      };
+    }
+    case 'ContactListViewed':
+      return {
+        ...common,
+        ...none,
+        kind: 'contact-list-view',
+        disclosesData: true,
+        diagnosisId: dispatch.data.diagnosisId,
+        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
+        versionHash: entriesHash(dispatch.data.entries),
+      };
   }
 }

@@ -3,7 +3,8 @@ import type { ContactField } from '../../contracts/events/membership.events';
 import type { DisclosureKind } from './disclosure-entry';
 
 /**
- * The tables of the disclosure log (infra/migrations/1764491000000-disclosure-log.ts). The
+ * The tables of the disclosure log (infra/migrations/1764491000000-disclosure-log.ts,
+ * 1764530000000-portal-delivery.ts). The
  * projector and the queries use SQL (keyset paging, batch inserts); these entities describe the
  * tables for TypeORM. Positions and sequence numbers are bigint, read as strings.
  */
@@ -64,7 +65,30 @@ export class DisclosureListEntry {
   greenland!: boolean;
 }
 
-/** One message to one recipient, hash-chained to the one before. Never updated. */
+/** One person a self-service view showed: which fields, the keyed digest of the values, the Greenland flag. */
+@Entity({ name: 'disclosure_view_entries' })
+export class DisclosureViewEntry {
+  @PrimaryColumn('text', { name: 'dispatch_id' })
+  dispatchId!: string;
+
+  /** The entry's place in the view, as shown (0-based). */
+  @PrimaryColumn('integer')
+  ordinal!: number;
+
+  @Column('text', { name: 'subject_id' })
+  subjectId!: string;
+
+  @Column('text', { array: true })
+  fields!: ContactField[];
+
+  @Column('text')
+  digest!: string;
+
+  @Column('boolean')
+  greenland!: boolean;
+}
+
+/** One message to one recipient (or one view in self-service), hash-chained to the one before. Never updated. */
 @Entity({ name: 'disclosure_log' })
 export class DisclosureLogRow {
   @PrimaryColumn('bigint')
@@ -162,4 +186,4 @@ export class DisclosureDelivery {
   at!: Date;
 }
 
-export const DISCLOSURE_LOG_ENTITIES = [DisclosureListVersion, DisclosureListEntry, DisclosureLogRow, DisclosureDelivery];
+export const DISCLOSURE_LOG_ENTITIES = [DisclosureListVersion, DisclosureListEntry, DisclosureViewEntry, DisclosureLogRow, DisclosureDelivery];

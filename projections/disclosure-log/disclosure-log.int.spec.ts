@@ -9,6 +9,7 @@ import { appendAt, deliveryFailed, ReferenceSender, type SenderRun } from '../..
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { chainHash, GENESIS_HASH } from './disclosure-entry';
 import { DisclosureLogProjector } from './disclosure-log.projector';
+import { DisclosureQueries } from './disclosure-log.queries';
 import { ENTRY_COLUMNS, type EntryRow, entryOfRow } from './disclosure-rows';
 
 const GROUP = randomUUID();
@@ -56,6 +57,7 @@ describe('the disclosure-log projection', () => {
     await dataSource.query('SELECT * FROM disclosure_list_versions ORDER BY diagnosis_id, version'),
     await dataSource.query('SELECT * FROM disclosure_list_entries ORDER BY diagnosis_id, version, ordinal'),
     await dataSource.query('SELECT * FROM disclosure_deliveries ORDER BY position'),
+    await dataSource.query('SELECT * FROM disclosure_view_entries ORDER BY dispatch_id, ordinal'),
   ];
 
   beforeAll(async () => {
@@ -182,6 +184,38 @@ describe('the disclosure-log projection', () => {
 
   it('ignores events it does not need', async () => {
     await apply(recorded.events.filter((event) => event.type.startsWith('Member')));
-    expect(await tables()).toEqual([[], [], [], []]);
+    expect(await tables()).toEqual([[], [], [], [], []]);
+  });
+
+  it('records a view in self-service with the entries it showed, found by subject and in a breach scope; a portal notice discloses nothing', async () => {
+    const store = new InMemoryEventStore();
+    const sender = new ReferenceSender(store);
+    const portal = { type: 'ListDeliveryChosen', data: { memberId: ANNA, delivery: 'portal', chosenAt: '2026-12-01T09:00:00.000Z' } };
+    await appendAt(store, memberStream(ANNA), [joinedWith(ANNA, GROUP), admittedTo(ANNA, GROUP), portal]);
+    await appendAt(store, memberStream(BO), [joinedWith(BO, GROUP, { sharedFields: ['email'] }), admittedTo(BO, GROUP)]);
+    await sender.run(GROUP); // Anna: a notice; Bo: the list
+    const view = await sender.view(ANNA);
+    const events = await store.readAll({ maxCount: 1000 });
+    await apply(events);
+    await apply(events);
+
+    expect((await rows()).map((row) => [row.kind, row.recipient_id, row.discloses_data, row.channel])).toEqual([
+      ['list-notice', ANNA, false, 'email'],
+      ['contact-list', BO, true, 'email'],
+      ['contact-list-view', ANNA, true, 'portal'],
+    ]);
+    expect(await dataSource.query('SELECT dispatch_id, ordinal, subject_id, fields FROM disclosure_view_entries')).toEqual([
+      { dispatch_id: view?.dispatchId, ordinal: 0, subject_id: BO, fields: ['email'] },
+    ]);
+    const queries = new DisclosureQueries(dataSource);
+    const aboutBo = await queries.entries({ subjectId: BO }, { limit: 10 });
+    expect(aboutBo.entries.map((entry) => [entry.kind, entry.recipientId, entry.subject, entry.delivery.status])).toEqual([
+      ['contact-list-view', ANNA, { subjectId: BO, fields: ['email'] }, 'shown'],
+    ]);
+    expect(await queries.breachScope({ listReference: view?.listReference as string })).toEqual({
+      messages: 1,
+      recipients: [ANNA],
+      subjects: [{ subjectId: BO, fields: ['email'], recipients: [ANNA] }],
+    });
   });
 });

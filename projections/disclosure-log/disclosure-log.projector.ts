@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ContactListDelivered, ContactListDeliveryFailed, ContactListEvent, ContactListVersionPublished } from '../../contracts/events/contact-list.events';
+import type {
+  ContactListDelivered,
+  ContactListDeliveryFailed,
+  ContactListEvent,
+  ContactListVersionPublished,
+  ContactListViewed,
+} from '../../contracts/events/contact-list.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { Projection } from '../runner/projection';
 import {
@@ -20,6 +26,8 @@ const HANDLED = new Set<string>([
   'ContactListDispatched',
   'CorrectionDispatched',
   'DeletionNoticeDispatched',
+  'ListNoticeDispatched',
+  'ContactListViewed',
   'ContactListDelivered',
   'ContactListDeliveryFailed',
 ] satisfies Array<ContactListEvent['type']>);
@@ -33,9 +41,11 @@ interface KnownVersion {
 /**
  * disclosure-log: every message that went to a member, for the data-protection officer.
  * - A published list version is stored once (disclosure_list_versions + _entries).
- * - Each dispatch (list, correction, deletion notice) appends one row to disclosure_log, chained
- *   to the row before: hash = sha256(prev_hash || canonical JSON of the entry). A list dispatch
- *   carries the hash of the version it refers to, so the version's entries are in the chain too.
+ * - Each dispatch (list, correction, deletion notice, a portal recipient's notice) and each view
+ *   of a list in self-service appends one row to disclosure_log, chained to the row before:
+ *   hash = sha256(prev_hash || canonical JSON of the entry). A list dispatch carries the hash of
+ *   the version it refers to, a view the hash of its own entries (kept in
+ *   disclosure_view_entries), so what was shown is in the chain too.
  * - Delivered / failed go to disclosure_deliveries: the chained rows are never updated.
  *
  * Idempotent: a dispatch at or before the chain's head position was appended already (rows are
@@ -59,6 +69,7 @@ export class DisclosureLogProjector implements Projection {
     const known = await this.storedVersions(relevant, tx);
     const newVersions: RecordedEvent[] = [];
     const rows: Array<DisclosureEntry & { prevHash: string; hash: string }> = [];
+    const views: RecordedEvent[] = [];
     const deliveries: RecordedEvent[] = [];
     for (const event of relevant) {
       if (event.type === 'ContactListVersionPublished') {
@@ -76,19 +87,21 @@ export class DisclosureLogProjector implements Projection {
         const hash = chainHash(prevHash, entry);
         rows.push({ ...entry, prevHash, hash });
         prevHash = hash;
+        if (event.type === 'ContactListViewed') views.push(event);
       } else {
         deliveries.push(event);
       }
     }
     await this.saveVersions(newVersions, tx);
     await this.appendRows(rows, tx);
+    await this.saveViewEntries(views, tx);
     await this.saveDeliveries(deliveries, tx);
   }
 
   async reset(tx: EntityManager): Promise<void> {
     // The append-only trigger lets a rebuild through, and only in this transaction.
     await tx.query(`SET LOCAL sjn.disclosure_log_reset = 'on'`);
-    await tx.query('TRUNCATE disclosure_log, disclosure_deliveries, disclosure_list_entries, disclosure_list_versions');
+    await tx.query('TRUNCATE disclosure_log, disclosure_deliveries, disclosure_list_entries, disclosure_list_versions, disclosure_view_entries');
   }
 
   /** The hash of the version a list dispatch refers to, if the log published it before the dispatch. */
@@ -180,6 +193,28 @@ export class DisclosureLogProjector implements Projection {
          "subjectId" text, "subjectFields" text[], "subjectDigest" text, "subjectGreenland" boolean, "noticeReason" text, "listReference" text,
          channel text, "idempotencyKey" text, "dispatchedAt" timestamptz, "prevHash" text, hash text)`,
       [JSON.stringify(rows)],
+    );
+  }
+
+  private async saveViewEntries(events: RecordedEvent[], tx: EntityManager): Promise<void> {
+    const entries = events.flatMap((event) => {
+      const { data } = event as unknown as ContactListViewed;
+      return data.entries.map((entry, ordinal) => ({
+        dispatch_id: data.dispatchId,
+        ordinal,
+        subject_id: entry.subjectId,
+        fields: entry.fields,
+        digest: entry.digest,
+        greenland: entry.greenland,
+      }));
+    });
+    if (entries.length === 0) return;
+    await tx.query(
+      `INSERT INTO disclosure_view_entries (dispatch_id, ordinal, subject_id, fields, digest, greenland)
+       SELECT dispatch_id, ordinal, subject_id, fields, digest, greenland
+       FROM jsonb_to_recordset($1::jsonb) AS r(dispatch_id text, ordinal integer, subject_id text, fields text[], digest text, greenland boolean)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(entries)],
     );
   }
 

@@ -4,7 +4,7 @@ import type { ContactField } from '../../contracts/events/membership.events';
 import { recipientView } from '../../src/contact-lists/listability';
 import type { DisclosureKind } from './disclosure-entry';
 import { type CsvValue, csvRecord } from './csv';
-import { ListVersionCache } from './disclosure-rows';
+import { ListVersionCache, loadViewEntries } from './disclosure-rows';
 
 /** Which entries: about one person, to one recipient, in a time span (inclusive). */
 export interface DisclosureFilter {
@@ -22,7 +22,8 @@ export interface DisclosurePage {
   limit: number;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed';
+/** shown: a view in self-service, answered when it was recorded (there is no delivery to follow). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed' | 'shown';
 
 export interface Delivery {
   status: DeliveryStatus;
@@ -38,7 +39,7 @@ export interface Delivery {
 export interface DisclosureRecord {
   seq: string;
   kind: DisclosureKind;
-  /** false for deletion notices: they name whose entry to delete and carry no data. */
+  /** false for deletion notices and list notices: they carry no data about anyone. */
   disclosesData: boolean;
   dispatchId: string;
   recipientId: string;
@@ -52,7 +53,7 @@ export interface DisclosureRecord {
   position: string;
   dispatchedAt: string;
   noticeReason: string | null;
-  /** The one person the entry is about: the filtered subject, or a correction's or notice's subject; null for a whole list. */
+  /** The one person the entry is about: the filtered subject, or a correction's or notice's subject; null for a whole list or view. */
   subject: { subjectId: string; fields: ContactField[] } | null;
   delivery: Delivery;
   hash: string;
@@ -90,8 +91,11 @@ interface RecordRow {
   notice_reason: string | null;
   subject_id: string | null;
   subject_fields: ContactField[] | null;
-  /** 'list': the subject was found in the list version (their fields and flag come with it); 'direct': the row names the subject. */
-  via: 'list' | 'direct' | null;
+  /**
+   * 'list': the subject was found in the list version (their fields and flag come with it);
+   * 'view': in the entries a view showed; 'direct': the row names the subject.
+   */
+  via: 'list' | 'view' | 'direct' | null;
   view_greenland: boolean | null;
   hash: string;
   attempts: number;
@@ -198,9 +202,18 @@ export class DisclosureQueries {
     let messages = 0;
     let after = '0';
     for (;;) {
-      const rows: Array<{ seq: string; kind: DisclosureKind; recipient_id: string; diagnosis_id: string | null; list_version: number | null; greenland_only: boolean | null; subject_id: string | null; subject_fields: ContactField[] | null }> =
-        await this.dataSource.query(
-          `SELECT l.seq::text, l.kind, l.recipient_id, l.diagnosis_id, l.list_version, l.greenland_only, l.subject_id, l.subject_fields
+      const rows: Array<{
+        seq: string;
+        kind: DisclosureKind;
+        dispatch_id: string;
+        recipient_id: string;
+        diagnosis_id: string | null;
+        list_version: number | null;
+        greenland_only: boolean | null;
+        subject_id: string | null;
+        subject_fields: ContactField[] | null;
+      }> = await this.dataSource.query(
+          `SELECT l.seq::text, l.kind, l.dispatch_id, l.recipient_id, l.diagnosis_id, l.list_version, l.greenland_only, l.subject_id, l.subject_fields
            FROM disclosure_log l WHERE l.discloses_data AND ${condition} AND l.seq > $${parameters.length + 1}
            ORDER BY l.seq LIMIT $${parameters.length + 2}`,
           [...parameters, after, pageSize],
@@ -209,6 +222,7 @@ export class DisclosureQueries {
         messages++;
         recipients.add(row.recipient_id);
         if (row.kind === 'correction' && row.subject_id !== null) disclose(row.subject_id, row.subject_fields ?? [], row.recipient_id);
+        if (row.kind === 'contact-list-view') for (const entry of await loadViewEntries(this.dataSource, row.dispatch_id)) disclose(entry.subjectId, entry.fields, row.recipient_id);
         if (row.kind !== 'contact-list' || row.diagnosis_id === null || row.list_version === null) continue;
         const version = await versions.get(row.diagnosis_id, row.list_version);
         for (const entry of recipientView(version?.entries ?? [], row.recipient_id, row.greenland_only ?? false)) disclose(entry.subjectId, entry.fields, row.recipient_id);
@@ -236,7 +250,7 @@ export class DisclosureQueries {
     };
   }
 
-  /** Candidates: the dispatches of every list version the subject is on, and the rows that name them. */
+  /** Candidates: the dispatches of every list version the subject is on, the views that showed them, and the rows that name them. */
   private subjectQuery(filter: DisclosureFilter, page: DisclosurePage): { text: string; parameters: unknown[] } {
     const { where, parameters } = conditions(filter, page, 'x');
     const subject = `$${parameters.length + 1}`;
@@ -246,6 +260,11 @@ export class DisclosureQueries {
                FROM disclosure_list_entries e
                JOIN disclosure_log l ON l.kind = 'contact-list' AND l.diagnosis_id = e.diagnosis_id AND l.list_version = e.version
                WHERE e.subject_id = ${subject}
+               UNION ALL
+               SELECT ${INNER}, v.subject_id, v.fields AS subject_fields, 'view' AS via, NULL::boolean AS view_greenland
+               FROM disclosure_view_entries v
+               JOIN disclosure_log l ON l.kind = 'contact-list-view' AND l.dispatch_id = v.dispatch_id
+               WHERE v.subject_id = ${subject}
                UNION ALL
                SELECT ${INNER}, l.subject_id, l.subject_fields, 'direct' AS via, NULL::boolean AS view_greenland
                FROM disclosure_log l WHERE l.subject_id = ${subject}
@@ -279,7 +298,7 @@ function shown(row: RecordRow, subjectId: string | undefined): boolean {
 }
 
 function toRecord(row: RecordRow, subjectId: string | undefined): DisclosureRecord {
-  const aboutOne = subjectId !== undefined || row.kind !== 'contact-list';
+  const aboutOne = subjectId !== undefined || (row.kind !== 'contact-list' && row.kind !== 'contact-list-view');
   return {
     seq: row.seq,
     kind: row.kind,
@@ -297,7 +316,7 @@ function toRecord(row: RecordRow, subjectId: string | undefined): DisclosureReco
     noticeReason: row.notice_reason,
     subject: aboutOne && row.subject_id !== null ? { subjectId: row.subject_id, fields: row.subject_fields ?? [] } : null,
     delivery: {
-      status: row.delivered ? 'delivered' : row.failed_final ? 'failed' : row.attempts > 0 ? 'retrying' : 'pending',
+      status: row.kind === 'contact-list-view' ? 'shown' : row.delivered ? 'delivered' : row.failed_final ? 'failed' : row.attempts > 0 ? 'retrying' : 'pending',
       attempts: row.attempts,
       deliveredAt: row.delivered_at ? row.delivered_at.toISOString() : null,
       providerMessageId: row.provider_message_id,

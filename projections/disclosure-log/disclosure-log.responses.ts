@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class DeliveryResponse {
-  @ApiProperty({ enum: ['pending', 'delivered', 'retrying', 'failed'], description: 'pending: dispatched, no outcome recorded yet.' })
+  @ApiProperty({
+    enum: ['pending', 'delivered', 'retrying', 'failed', 'shown'],
+    description: 'pending: dispatched, no outcome recorded yet; shown: a view in self-service (nothing to deliver).',
+  })
   status!: string;
 
   @ApiProperty({ description: 'Delivery and failure events recorded for the dispatch.' })
@@ -29,10 +32,13 @@ export class DisclosureEntryResponse {
   @ApiProperty({ example: '42', description: 'Place in the hash chain: 1, 2, 3, ... in log order.' })
   seq!: string;
 
-  @ApiProperty({ enum: ['contact-list', 'correction', 'deletion-notice'] })
+  @ApiProperty({
+    enum: ['contact-list', 'correction', 'deletion-notice', 'contact-list-view', 'list-notice'],
+    description: 'contact-list-view: the member saw the list in self-service; list-notice: an email that only said the list changed.',
+  })
   kind!: string;
 
-  @ApiProperty({ description: 'false for deletion notices: they carry no data about anyone.' })
+  @ApiProperty({ description: 'false for deletion notices and list notices: they carry no data about anyone.' })
   disclosesData!: boolean;
 
   @ApiProperty()
@@ -41,7 +47,7 @@ export class DisclosureEntryResponse {
   @ApiProperty({ format: 'uuid' })
   recipientId!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The list’s group (contact-list).' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The list’s group (contact-list, contact-list-view, list-notice).' })
   diagnosisId!: string | null;
 
   @ApiProperty({ type: Number, nullable: true })
@@ -56,7 +62,7 @@ export class DisclosureEntryResponse {
   @ApiProperty({ description: 'The reference printed in the message (traces a leaked copy).' })
   listReference!: string;
 
-  @ApiProperty({ enum: ['email'] })
+  @ApiProperty({ enum: ['email', 'portal'] })
   channel!: string;
 
   @ApiProperty({ description: 'Position of the dispatch event in the event log.' })
@@ -65,13 +71,18 @@ export class DisclosureEntryResponse {
   @ApiProperty({ format: 'date-time' })
   dispatchedAt!: string;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['withdrawn', 'restricted', 'erased', 'left'], description: 'Why a deletion notice was sent.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['withdrawn', 'restricted', 'erased', 'left', 'list-updated', 'entry-corrected'],
+    description: 'Why a deletion notice or a list notice was sent.',
+  })
   noticeReason!: string | null;
 
   @ApiProperty({
     type: DisclosureSubjectResponse,
     nullable: true,
-    description: 'The person the entry is about: the subjectId asked for, or the subject of a correction or deletion notice; null for a whole list.',
+    description: 'The person the entry is about: the subjectId asked for, or the subject of a correction or notice; null for a whole list or view.',
   })
   subject!: DisclosureSubjectResponse | null;
 

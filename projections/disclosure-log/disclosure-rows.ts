@@ -93,6 +93,15 @@ export async function loadListVersion(sql: Sql, diagnosisId: string, version: nu
   };
 }
 
+/** The entries a view showed, in the order shown. */
+export async function loadViewEntries(sql: Sql, dispatchId: string): Promise<ListEntry[]> {
+  const rows: Array<{ subject_id: string; fields: ContactField[]; digest: string; greenland: boolean }> = await sql.query(
+    'SELECT subject_id, fields, digest, greenland FROM disclosure_view_entries WHERE dispatch_id = $1 ORDER BY ordinal',
+    [dispatchId],
+  );
+  return rows.map((row) => ({ subjectId: row.subject_id, fields: row.fields, digest: row.digest, greenland: row.greenland }));
+}
+
 /**
  * The few list versions in use, kept while rows of the same version follow one another (they
  * do: queries read dispatches grouped by version), so each version is read once, not once per

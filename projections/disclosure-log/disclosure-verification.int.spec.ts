@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import {
   type ContactListDispatched,
   type ContactListVersionPublished,
+  type ContactListViewed,
   contactListStream,
   type CorrectionDispatched,
   dispatchStream,
@@ -68,6 +69,15 @@ describe('the verification of the disclosure log', () => {
         idempotencyKey: `${recipientId}:${diagnosisId}:${version}`,
         channel: 'email',
       },
+    };
+    return appendAt(store, dispatchStream(dispatchId), [event]);
+  };
+  /** A view in self-service, recorded as the viewing records it. */
+  const viewBy = (recipientId: string, builtAtPosition: bigint, entries: ListEntry[], diagnosisId = GROUP): Promise<bigint> => {
+    const dispatchId = randomUUID();
+    const event: ContactListViewed = {
+      type: 'ContactListViewed',
+      data: { dispatchId, recipientId, diagnosisId, builtAtPosition: builtAtPosition.toString(), entries, listReference: `VIEW-${dispatchId.slice(0, 6)}`, channel: 'portal' },
     };
     return appendAt(store, dispatchStream(dispatchId), [event]);
   };
@@ -258,6 +268,66 @@ describe('the verification of the disclosure log', () => {
     await project();
     const report = await verify();
     expect(report.problems?.map((problem) => problem.rule)).toEqual(['recipient-inactive', 'not-same-group', 'recipient-not-in-group']);
+  });
+
+  it('judges a view in self-service by the entries it recorded, at its position: a withdrawn member shown after the withdrawal is caught', async () => {
+    const anna = await store.readStream(memberStream(ANNA));
+    const beforeWithdrawal = anna[anna.length - 1].position - 1n;
+    await viewBy(BO, beforeWithdrawal, [entry(ANNA), entry(CARL, ['address', 'phone', 'email'])]); // lawful then
+    const afterWithdrawal = await sender.catchUp();
+    await viewBy(CARL, afterWithdrawal, [entry(BO, ['email'], true)]); // lawful: Bo allows Greenland
+    const unlawful = await viewBy(BO, afterWithdrawal, [entry(CARL, ['address', 'phone', 'email']), entry(ANNA, ['address'])]);
+    await project();
+    const report = await verify();
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        position: unlawful.toString(),
+        check: 'lawfulness',
+        reason: 'unlawful',
+        rule: 'subject-inactive',
+        subjectId: ANNA,
+        unlawfulSubjects: 1,
+        builtAtPosition: afterWithdrawal.toString(),
+      }),
+    ]);
+    const [row] = (await rows()).filter((found) => found.position === unlawful.toString());
+    expect([row.kind, row.channel, row.discloses_data]).toEqual(['contact-list-view', 'portal', true]);
+  });
+
+  it('catches a view whose stored entries were changed, and a view of another group or by the subject themselves', async () => {
+    const builtAt = await sender.catchUp();
+    await viewBy(CARL, builtAt, [entry(BO, ['email'], true)]);
+    await viewBy(BO, builtAt, [entry(BO, ['email'])]); // one's own entry
+    await viewBy(BO, builtAt, [entry(CARL, ['address'])], LINKED_GROUP); // Bo is not of that group
+    await project();
+    const tampered = (await rows()).filter((row) => row.kind === 'contact-list-view');
+    await dataSource.query(`UPDATE disclosure_view_entries SET fields = '{address,email}' WHERE dispatch_id = $1`, [tampered[0].dispatch_id]);
+    const report = await verify();
+    expect(report.problems?.map((problem) => [problem.seq, problem.reason, problem.rule])).toEqual([
+      [tampered[0].seq, 'list-version-altered', undefined],
+      [tampered[0].seq, 'unlawful', 'field-not-shared'],
+      [tampered[1].seq, 'unlawful', 'own-entry'],
+      [tampered[2].seq, 'unlawful', 'recipient-not-in-group'],
+    ]);
+  });
+
+  it('records a portal notice as disclosing nothing, matched one to one with its event', async () => {
+    const dispatchId = randomUUID();
+    await appendAt(store, dispatchStream(dispatchId), [
+      {
+        type: 'ListNoticeDispatched',
+        data: { dispatchId, recipientId: BO, diagnosisId: GROUP, reason: 'list-updated', listVersion: 3, listReference: 'NOTICE', idempotencyKey: 'k', channel: 'email' },
+      },
+    ]);
+    await project();
+    expect((await verify()).ok).toBe(true);
+    const [row] = (await rows()).filter((found) => found.dispatch_id === dispatchId);
+    expect([row.kind, row.discloses_data, row.list_version, row.notice_reason]).toEqual(['list-notice', false, 3, 'list-updated']);
+    await tamper('UPDATE disclosure_log SET list_version = 4 WHERE seq = $1', [row.seq]);
+    expect((await verify()).problems?.map((problem) => [problem.seq, problem.reason])).toEqual([
+      [row.seq, 'hash-mismatch'],
+      [row.seq, 'differs-from-event-log'],
+    ]);
   });
 
   it('reports a dispatch of a version the log never published', async () => {

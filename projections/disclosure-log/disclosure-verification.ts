@@ -1,10 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { ListEntry } from '../../contracts/events/contact-list.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import { Listability, recipientView, type Unlawful } from '../../src/contact-lists/listability';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
-import { canonicalJson, chainHash, DISPATCH_EVENT_TYPES, type DispatchEvent, entryOf, GENESIS_HASH, listVersionOf, versionHash, versionKey } from './disclosure-entry';
-import { ENTRY_COLUMNS, type EntryRow, entryOfRow, loadListVersion, type Sql, type StoredListVersion } from './disclosure-rows';
+import {
+  canonicalJson,
+  chainHash,
+  DISPATCH_EVENT_TYPES,
+  type DispatchEvent,
+  entriesHash,
+  entryOf,
+  GENESIS_HASH,
+  listVersionOf,
+  versionHash,
+  versionKey,
+} from './disclosure-entry';
+import { ENTRY_COLUMNS, type EntryRow, entryOfRow, loadListVersion, loadViewEntries, type Sql, type StoredListVersion } from './disclosure-rows';
 
 /** Which part of the verification found a problem. */
 export type VerificationCheck = 'chain' | 'event-log' | 'lawfulness';
@@ -24,7 +36,7 @@ export type VerificationReason =
   | 'missing-from-disclosure-log'
   /** lawfulness: the list version the dispatch refers to was not published before it, or is not stored. */
   | 'list-version-unknown'
-  /** lawfulness: the stored version's entries are not the ones the dispatch was chained with. */
+  /** lawfulness: the stored entries (of the list version, or of the view) are not the ones the row was chained with. */
   | 'list-version-altered'
   /** lawfulness: the dispatch and its version name different positions. */
   | 'built-at-mismatch'
@@ -75,6 +87,8 @@ export interface DisclosureLogReader {
   /** Rows that disclosed data, in (built_at_position, seq) order, after a key. */
   lawfulnessRows(after: { builtAt: bigint; seq: bigint } | undefined, limit: number): Promise<EntryRow[]>;
   listVersion(diagnosisId: string, version: number): Promise<StoredListVersion | undefined>;
+  /** The entries a self-service view showed, in order. */
+  viewEntries(dispatchId: string): Promise<ListEntry[]>;
 }
 
 export interface VerificationOptions {
@@ -92,7 +106,8 @@ export interface VerificationOptions {
  * - lawfulness: the replay folds a fresh Listability; when it reaches an entry's builtAtPosition,
  *   every subject in the entry's recipient view is checked with `unlawfulness` (consent,
  *   admission, restriction, erasure, same group or consented cluster, Greenland, shared fields,
- *   recipient admitted), and the recipient must be in the list's group.
+ *   recipient admitted), and the recipient must be in the list's group; a self-service view is
+ *   judged the same way, by the entries it recorded.
  *
  * Three cursors move forward together: the events (readAll in batches), the rows in seq order
  * (= log order) and the rows that disclosed data in build-position order. Memory: the fold, a
@@ -149,12 +164,35 @@ export async function verifyDisclosures(store: EventStore, reader: DisclosureLog
     }
   };
 
+  /** Every entry the recipient was shown, judged by the fold; and the recipient must be in the list's group. */
+  const judgeShown = (row: EntryRow, shown: readonly ListEntry[]): void => {
+    let first: { rule: Unlawful; subjectId: string } | undefined;
+    let unlawful = 0;
+    for (const entry of shown) {
+      const rule = fold.unlawfulness(row.recipient_id, entry.subjectId, entry.fields);
+      if (rule === undefined) continue;
+      unlawful++;
+      first ??= { rule, subjectId: entry.subjectId };
+    }
+    if (first) {
+      problems.add(row, 'lawfulness', 'unlawful', { ...first, unlawfulSubjects: unlawful });
+    } else if (shown.length > 0 && fold.member(row.recipient_id)?.diagnosisId !== row.diagnosis_id) {
+      problems.add(row, 'lawfulness', 'unlawful', { rule: 'recipient-not-in-group' });
+    }
+  };
+
   /** Lawfulness of one entry, with the fold standing at the entry's builtAtPosition. */
   const checkLawfulness = async (row: EntryRow): Promise<void> => {
     if (BigInt(row.built_at_position as string) >= BigInt(row.position)) problems.add(row, 'lawfulness', 'built-after-dispatch');
     if (row.kind === 'correction') {
       const rule = row.subject_id === null ? undefined : fold.unlawfulness(row.recipient_id, row.subject_id, row.subject_fields ?? []);
       if (rule) problems.add(row, 'lawfulness', 'unlawful', { rule, subjectId: row.subject_id ?? undefined, unlawfulSubjects: 1 });
+      return;
+    }
+    if (row.kind === 'contact-list-view') {
+      const shown = await reader.viewEntries(row.dispatch_id);
+      if (entriesHash(shown) !== row.version_hash) problems.add(row, 'lawfulness', 'list-version-altered');
+      judgeShown(row, shown);
       return;
     }
     const version = row.diagnosis_id === null || row.list_version === null ? undefined : await versions.get(row.diagnosis_id, row.list_version);
@@ -164,20 +202,7 @@ export async function verifyDisclosures(store: EventStore, reader: DisclosureLog
     }
     if (version.hash !== row.version_hash || version.stored.storedHash !== row.version_hash) problems.add(row, 'lawfulness', 'list-version-altered');
     if (BigInt(version.stored.builtAtPosition) !== BigInt(row.built_at_position as string)) problems.add(row, 'lawfulness', 'built-at-mismatch');
-    const view = recipientView(version.stored.entries, row.recipient_id, row.greenland_only ?? false);
-    let first: { rule: Unlawful; subjectId: string } | undefined;
-    let unlawful = 0;
-    for (const entry of view) {
-      const rule = fold.unlawfulness(row.recipient_id, entry.subjectId, entry.fields);
-      if (rule === undefined) continue;
-      unlawful++;
-      first ??= { rule, subjectId: entry.subjectId };
-    }
-    if (first) {
-      problems.add(row, 'lawfulness', 'unlawful', { ...first, unlawfulSubjects: unlawful });
-    } else if (view.length > 0 && fold.member(row.recipient_id)?.diagnosisId !== row.diagnosis_id) {
-      problems.add(row, 'lawfulness', 'unlawful', { rule: 'recipient-not-in-group' });
-    }
+    judgeShown(row, recipientView(version.stored.entries, row.recipient_id, row.greenland_only ?? false));
   };
 
   /** Checks every entry built from a position before `position` (all remaining ones if undefined). */
@@ -281,6 +306,10 @@ export class SqlDisclosureLogReader implements DisclosureLogReader {
 
   listVersion(diagnosisId: string, version: number): Promise<StoredListVersion | undefined> {
     return loadListVersion(this.sql, diagnosisId, version);
+  }
+
+  viewEntries(dispatchId: string): Promise<ListEntry[]> {
+    return loadViewEntries(this.sql, dispatchId);
   }
 }
 

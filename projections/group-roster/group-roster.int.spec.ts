@@ -93,6 +93,17 @@ describe('the group-roster projection', () => {
     expect(carl).toEqual({ withdrawn: true, personal: null });
   });
 
+  it('takes an erased member off the roster at once, keeping only a tombstone, and the same again changes nothing', async () => {
+    const erasure = recorded([{ type: 'MemberErased', data: { memberId: DORA, erasedBy: 'member', erasedAt: AT } }]).map((event) => ({ ...event, position: 100n }));
+    await apply([...history(), ...erasure]);
+    expect(await dataSource.query('SELECT member_id FROM group_roster WHERE member_id = $1', [DORA])).toEqual([]);
+    const tombstone = await members();
+    await apply(erasure);
+    expect(await members()).toEqual(tombstone);
+    const [dora] = await dataSource.query('SELECT withdrawn, personal FROM group_roster_members WHERE member_id = $1', [DORA]);
+    expect(dora).toEqual({ withdrawn: true, personal: null });
+  });
+
   it('is idempotent: the same events applied twice, or a replayed old event, change nothing', async () => {
     const events = history();
     await apply(events);

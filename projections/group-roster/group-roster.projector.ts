@@ -30,11 +30,12 @@ const ROSTER_EVENTS = new Set<string>([
   'MemberRestricted',
   'RestrictionLifted',
   'ConsentWithdrawn',
+  'MemberErased',
 ] satisfies Array<MemberEvent['type']>);
 
 /**
  * One member's roster state after an event. An event at or before the member's position was
- * applied already and changes nothing; a withdrawn member keeps only a tombstone.
+ * applied already and changes nothing; a withdrawn or erased member keeps only a tombstone.
  */
 export function evolveRosterMember(member: RosterMemberState | undefined, recorded: RecordedEvent): RosterMemberState | undefined {
   if (member && recorded.position <= member.position) return member;
@@ -73,6 +74,8 @@ export function evolveRosterMember(member: RosterMemberState | undefined, record
     case 'RestrictionLifted':
       return { ...member, restricted: false, position };
     case 'ConsentWithdrawn':
+    case 'MemberErased':
+      // Off the roster for good; only the tombstone stays (no sealed data).
       return { ...member, withdrawn: true, personal: null, position };
     default:
       return member;
@@ -99,7 +102,7 @@ interface MemberRow {
 /**
  * group-roster: per diagnosis group, its admitted members whose consent stands, with what a
  * contact list needs (status, consent scope, shared fields, Greenland transfer, sealed personal
- * data). Withdrawal takes the member off at once; a restriction marks them 'restricted'.
+ * data). Withdrawal and erasure take the member off at once; a restriction marks them 'restricted'.
  *
  * A batch is folded in memory per member (from group_roster_members), written back in one
  * statement, and the affected members' group_roster rows are made again from it.

@@ -2,6 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ContactField, Country, Language, Relation, Role, SignUpChannel } from '../../contracts/events/membership.events';
 import type { MemberStatus } from '../../src/membership/member';
 
+/** A member's status in the directory: the member fold's, or 'erased' (GDPR Art. 17: personal data and memberships gone). */
+export type DirectoryStatus = MemberStatus | 'erased';
+
 /** Where a member is with one diagnosis group. */
 export type MembershipStatus = 'awaiting-verification' | 'awaiting-assessment' | 'admitted' | 'referred' | 'declined' | 'withdrawn';
 
@@ -12,7 +15,7 @@ export class MemberDirectoryEntry {
   memberId!: string;
 
   @Column('text')
-  status!: MemberStatus;
+  status!: DirectoryStatus;
 
   @Column('boolean')
   restricted!: boolean;
@@ -69,7 +72,7 @@ export class MemberDirectoryEntry {
   @Column('boolean', { name: 'email_change_pending' })
   emailChangePending!: boolean;
 
-  /** The member's PersonalData, sealed under their key (latest MemberJoined / ContactDetailsUpdated). */
+  /** The member's PersonalData, sealed under their key (latest MemberJoined / ContactDetailsUpdated); '' once erased. */
   @Column('text')
   personal!: string;
 

@@ -147,6 +147,34 @@ describe('the member-directory projection', () => {
     expect((await directory())[0]).toEqual(expect.objectContaining({ member_id: ANNA, email_change_pending: false, email_verified: true }));
   });
 
+  it('turns off only the opt-in a member withdraws', async () => {
+    const withdrawal = recorded([{ type: 'OptInWithdrawn', data: { memberId: BO, optIn: 'newsletter', withdrawnBy: 'member', withdrawnAt: AT } }]);
+    await apply([...history(), ...withdrawal.map((event) => ({ ...event, position: 100n }))]);
+    const optIns = await dataSource.query('SELECT member_id::text, opt_in_newsletter, opt_in_meetups FROM member_directory WHERE member_id IN ($1, $2) ORDER BY member_id', [ANNA, BO]);
+    expect(optIns).toEqual([
+      { member_id: ANNA, opt_in_newsletter: true, opt_in_meetups: false },
+      { member_id: BO, opt_in_newsletter: false, opt_in_meetups: false },
+    ]);
+  });
+
+  it('keeps of an erased member no sealed data, memberships or opt-ins; nothing changes them afterwards, nor the same events again', async () => {
+    const later = recorded([
+      { type: 'MemberErased', data: { memberId: ANNA, erasedBy: 'secretariat', erasedAt: AT } },
+      { type: 'RestrictionLifted', data: { memberId: ANNA, liftedAt: AT } },
+    ]).map((event, index) => ({ ...event, position: 100n + BigInt(index) }));
+    const events = [...history(), ...later];
+    await apply(events);
+    const [anna] = await dataSource.query(
+      'SELECT status, personal, email_change_pending, opt_in_newsletter, restricted FROM member_directory WHERE member_id = $1',
+      [ANNA],
+    );
+    expect(anna).toEqual({ status: 'erased', personal: '', email_change_pending: false, opt_in_newsletter: false, restricted: true });
+    expect(await dataSource.query('SELECT * FROM member_directory_memberships WHERE member_id = $1', [ANNA])).toEqual([]);
+    const once = await everything();
+    await apply(events);
+    expect(await everything()).toEqual(once);
+  });
+
   it('is idempotent: the same events applied twice, or a replayed old event, change nothing', async () => {
     const events = history();
     await apply(events);

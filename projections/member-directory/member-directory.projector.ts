@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { Consent, Country, Language, MemberEvent, OptIns, Relation, Role, SignUpChannel } from '../../contracts/events/membership.events';
-import type { MemberStatus } from '../../src/membership/member';
+import { ERASED } from '../../src/crypto/key-vault';
 import type { Projection } from '../runner/projection';
-import type { MembershipStatus } from './member-directory.entity';
+import type { DirectoryStatus, MembershipStatus } from './member-directory.entity';
 
 export interface Membership {
   diagnosisId: string;
@@ -14,7 +14,7 @@ export interface Membership {
 /** One member's directory state (a row of member_directory with its memberships). */
 export interface DirectoryMember {
   memberId: string;
-  status: MemberStatus;
+  status: DirectoryStatus;
   restricted: boolean;
   role: Role;
   relation: Relation | null;
@@ -53,6 +53,8 @@ const DIRECTORY_EVENTS = new Set<string>([
   'ContactDetailsUpdated',
   'MemberRestricted',
   'RestrictionLifted',
+  'OptInWithdrawn',
+  'MemberErased',
 ] satisfies Array<MemberEvent['type']>);
 
 /** One member's directory state after an event; an event at or before the member's position changes nothing. */
@@ -90,7 +92,8 @@ export function evolveDirectoryMember(member: DirectoryMember | undefined, recor
       position,
     };
   }
-  if (!member) return member;
+  // Nothing more happens to an erased member.
+  if (!member || member.status === 'erased') return member;
   const admission = ADMISSION_STATUS[event.type];
   if (admission && 'diagnosisId' in event.data) {
     const { diagnosisId } = event.data;
@@ -115,6 +118,20 @@ export function evolveDirectoryMember(member: DirectoryMember | undefined, recor
       return { ...member, restricted: true, position };
     case 'RestrictionLifted':
       return { ...member, restricted: false, position };
+    case 'OptInWithdrawn':
+      return { ...member, optIns: { ...member.optIns, [event.data.optIn]: false }, position };
+    case 'MemberErased':
+      // The sealed copy, the memberships (they tell the diagnosis) and the opt-ins go; the
+      // pseudonymous consent record stays, as the disclosure log's proof of lawfulness.
+      return {
+        ...member,
+        status: 'erased',
+        personal: ERASED,
+        emailChangePending: false,
+        optIns: { newsletter: false, meetups: false, facebookInvite: false },
+        memberships: [],
+        position,
+      };
     default:
       return member;
   }
@@ -122,7 +139,7 @@ export function evolveDirectoryMember(member: DirectoryMember | undefined, recor
 
 interface DirectoryRow {
   member_id: string;
-  status: MemberStatus;
+  status: DirectoryStatus;
   restricted: boolean;
   role: Role;
   relation: Relation | null;

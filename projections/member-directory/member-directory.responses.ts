@@ -67,7 +67,7 @@ export class MemberRecordResponse {
   @ApiProperty({ format: 'uuid' })
   memberId!: string;
 
-  @ApiProperty({ enum: ['awaiting-verification', 'awaiting-assessment', 'admitted', 'referred', 'declined', 'withdrawn'] })
+  @ApiProperty({ enum: ['awaiting-verification', 'awaiting-assessment', 'admitted', 'referred', 'declined', 'withdrawn', 'erased'], description: 'erased: personal data and memberships are gone.' })
   status!: string;
 
   @ApiProperty({ description: 'Restricted (GDPR Art. 18): left off every contact list.' })

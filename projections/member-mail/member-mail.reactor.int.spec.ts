@@ -228,7 +228,8 @@ describe('the member-mail reactor', () => {
     await vault.shred(erased.memberId);
     const late = await signUp({ language: 'da', personal: person('Åge Å', 'aage@example.dk') });
     const lateRequest = await verificationRequested(late.memberId, 'aage@example.dk', '2026-11-29T11:59:59.000Z');
-    await append(memberStream(erased.memberId), [erased.joined, erasedRequest.event]);
+    const erasure = testEvent('MemberErased', { memberId: erased.memberId, erasedBy: 'member', erasedAt: NOW.toISOString() });
+    await append(memberStream(erased.memberId), [erased.joined, erasedRequest.event, erasure]);
     await append(memberStream(late.memberId), [late.joined, lateRequest.event]);
 
     start();
@@ -236,6 +237,9 @@ describe('the member-mail reactor', () => {
 
     expect(await readMailSink(mailDir)).toEqual([]);
     expect((await dispatches()).map((row) => row.outcome).sort()).toEqual(['erased', 'expired']);
+    // Nor does it keep the erased member's sealed data.
+    const recipients = async () => (await dataSource.query('SELECT member_id FROM member_mail_recipients')).map((row: { member_id: string }) => row.member_id);
+    expect(await recipients()).toEqual([late.memberId]);
   });
 
   it('retries a failed send, records a rejected one and goes on', async () => {

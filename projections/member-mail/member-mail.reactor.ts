@@ -7,7 +7,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { KeyVault } from '../../src/crypto/key-vault';
 import { Clock } from '../../src/domain/clock';
 import { MailTemplates } from '../../src/mail/mail-templates';
-import { MailRejectedError, MailTransport, type OutgoingMail } from '../../src/mail/mail-transport';
+import { MailRejectedError, MailTransport, mailFailureKind, type OutgoingMail, sendWithRetries } from '../../src/mail/mail-transport';
 import type { Projection } from '../runner/projection';
 import { MemberMailDiagnosis, MemberMailDispatch, type MemberMailKind, type MemberMailOutcome, MemberMailRecipient } from './member-mail.entity';
 
@@ -70,6 +70,10 @@ export class MemberMailReactor implements Projection {
         case 'ContactDetailsUpdated':
           await tx.update(MemberMailRecipient, { memberId: event.data.memberId }, { personal: event.data.personal });
           break;
+        case 'MemberErased':
+          // No mail goes to an erased member, so their sealed data is not kept either.
+          await tx.delete(MemberMailRecipient, { memberId: event.data.memberId });
+          break;
         case 'DiagnosisRegistered':
         case 'DiagnosisProposed': {
           const { diagnosisId, name } = event.data;
@@ -119,16 +123,11 @@ export class MemberMailReactor implements Projection {
   }
 
   private async send(mail: OutgoingMail, kind: MemberMailKind, eventId: string): Promise<{ providerMessageId: string }> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.transport.send(mail);
-      } catch (error) {
-        if (error instanceof MailRejectedError) throw error;
-        const reason = failureKind(error);
-        if (attempt >= this.retryDelaysMs.length) throw new MailNotSentError(`the ${kind} mail for event ${eventId} could not be sent (${reason})`);
-        this.logger.warn(`the ${kind} mail for event ${eventId} failed (${reason}); trying again`);
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
-      }
+    try {
+      return await sendWithRetries(this.transport, mail, this.retryDelaysMs, (reason) => this.logger.warn(`the ${kind} mail for event ${eventId} failed (${reason}); trying again`));
+    } catch (error) {
+      if (error instanceof MailRejectedError) throw error;
+      throw new MailNotSentError(`the ${kind} mail for event ${eventId} could not be sent (${mailFailureKind(error)})`);
     }
   }
 
@@ -177,11 +176,4 @@ function safeAssociation(association: PatientAssociation | undefined): PatientAs
   const url = association.url && /^https?:\/\/[^\s"'<>]+$/i.test(association.url) ? association.url : undefined;
   const email = association.email && /^[^\s@"'<>]+@[^\s@"'<>]+$/.test(association.email) ? association.email : undefined;
   return { name: association.name, ...(email ? { email } : {}), ...(url ? { url } : {}) };
-}
-
-/** An error's class and code only: a message may quote an address. */
-function failureKind(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.name} ${code}` : error.name;
 }

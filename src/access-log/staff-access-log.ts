@@ -28,6 +28,9 @@ export interface AccessLogEntry {
   purpose: string | null;
 }
 
+/** A staff look-up as the member it showed may see it (GET /me/disclosures): when, what and why, not who. */
+export type LookUpOfMember = Pick<AccessLogEntry, 'at' | 'kind' | 'purpose'>;
+
 interface EntryRow {
   id: string;
   at: Date;
@@ -77,5 +80,13 @@ export class StaffAccessLog {
       subject: row.subject,
       purpose: row.purpose,
     }));
+  }
+
+  /**
+   * The look-ups that showed the member's data, as the member sees them (Art. 15): the date, what
+   * was shown and the purpose given, but not the role or key, which would point at one person.
+   */
+  async lookUpsForSubject(memberId: string): Promise<LookUpOfMember[]> {
+    return (await this.entriesAbout(memberId)).map(({ at, kind, purpose }) => ({ at, kind, purpose }));
   }
 }

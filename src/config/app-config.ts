@@ -92,6 +92,27 @@ export class AppConfig {
   @Min(1, { message: 'must be a whole number of minutes from 1 to 1440' })
   @Max(1440, { message: 'must be a whole number of minutes from 1 to 1440' })
   MEMBER_SESSION_TTL_MINUTES!: number;
+
+  /** Sign-in requests one client (IP address) may make per window, on each of POST /me/login-link and POST /me/session. */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number from 1 to 100000' })
+  @Min(1, { message: 'must be a whole number from 1 to 100000' })
+  @Max(100_000, { message: 'must be a whole number from 1 to 100000' })
+  SIGN_IN_LIMIT_PER_CLIENT!: number;
+
+  /** Sign-in links that may be asked for one email address per window (whoever asks). */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number from 1 to 1000' })
+  @Min(1, { message: 'must be a whole number from 1 to 1000' })
+  @Max(1000, { message: 'must be a whole number from 1 to 1000' })
+  SIGN_IN_LIMIT_PER_ADDRESS!: number;
+
+  /** The window of the sign-in limits; a client or address over its limit waits this long. */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number of seconds from 1 to 86400' })
+  @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
+  @Max(86_400, { message: 'must be a whole number of seconds from 1 to 86400' })
+  SIGN_IN_LIMIT_WINDOW_SECONDS!: number;
 }
 
 export type ListDelivery = 'email' | 'portal' | 'member-choice';
@@ -120,6 +141,9 @@ const DEFAULTS: Record<string, string> = {
   LIST_DELIVERY: 'email',
   SIGN_IN_LINK_TTL_MINUTES: '15',
   MEMBER_SESSION_TTL_MINUTES: '60',
+  SIGN_IN_LIMIT_PER_CLIENT: '30',
+  SIGN_IN_LIMIT_PER_ADDRESS: '5',
+  SIGN_IN_LIMIT_WINDOW_SECONDS: '900',
 };
 const KNOWN = [
   'PORT',
@@ -138,6 +162,9 @@ const KNOWN = [
   'LIST_DELIVERY',
   'SIGN_IN_LINK_TTL_MINUTES',
   'MEMBER_SESSION_TTL_MINUTES',
+  'SIGN_IN_LIMIT_PER_CLIENT',
+  'SIGN_IN_LIMIT_PER_ADDRESS',
+  'SIGN_IN_LIMIT_WINDOW_SECONDS',
 ] as const;
 
 /**

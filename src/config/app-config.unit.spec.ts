@@ -18,6 +18,9 @@ describe('configuration', () => {
       LIST_DELIVERY: 'email',
       SIGN_IN_LINK_TTL_MINUTES: 15,
       MEMBER_SESSION_TTL_MINUTES: 60,
+      SIGN_IN_LIMIT_PER_CLIENT: 30,
+      SIGN_IN_LIMIT_PER_ADDRESS: 5,
+      SIGN_IN_LIMIT_WINDOW_SECONDS: 900,
     });
   });
 
@@ -38,9 +41,12 @@ describe('configuration', () => {
       LIST_DELIVERY: 'portal',
       SIGN_IN_LINK_TTL_MINUTES: '10',
       MEMBER_SESSION_TTL_MINUTES: '30',
+      SIGN_IN_LIMIT_PER_CLIENT: '100',
+      SIGN_IN_LIMIT_PER_ADDRESS: '3',
+      SIGN_IN_LIMIT_WINDOW_SECONDS: '600',
     });
     expect(config).toEqual(
-      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, SIGN_IN_LIMIT_PER_CLIENT: 100, SIGN_IN_LIMIT_PER_ADDRESS: 3, SIGN_IN_LIMIT_WINDOW_SECONDS: 600, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
     );
     expect(parseApiKeys(config.API_KEYS)).toEqual([
       { role: 'secretariat', key: 'abcdefghijklmnop' },
@@ -70,6 +76,9 @@ describe('configuration', () => {
     [{ LIST_DELIVERY: 'post' }, 'LIST_DELIVERY'],
     [{ SIGN_IN_LINK_TTL_MINUTES: '0' }, 'SIGN_IN_LINK_TTL_MINUTES'],
     [{ MEMBER_SESSION_TTL_MINUTES: '2000' }, 'MEMBER_SESSION_TTL_MINUTES'],
+    [{ SIGN_IN_LIMIT_PER_CLIENT: '0' }, 'SIGN_IN_LIMIT_PER_CLIENT'],
+    [{ SIGN_IN_LIMIT_PER_ADDRESS: 'many' }, 'SIGN_IN_LIMIT_PER_ADDRESS'],
+    [{ SIGN_IN_LIMIT_WINDOW_SECONDS: '1.5' }, 'SIGN_IN_LIMIT_WINDOW_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));

@@ -5,7 +5,8 @@ import { type ListableMember, type Listability, recipientView } from './listabil
 /**
  * Building a version of a group's contact list, and each recipient's part of it: pure functions
  * over the listability fold (who may be shown, who receives) and the members' opened personal
- * data. The sender calls them with the planner's state as of one log position.
+ * data. The sender and the self-service view call them with the planner's state as of one log
+ * position.
  */
 
 /** The values an entry shows, in a fixed key order (its digest is taken over their JSON). */
@@ -62,27 +63,35 @@ export function shownValues(personal: PersonalData, fields: readonly ContactFiel
   return values;
 }
 
-/**
- * The list of a group as the fold has it now: every member it may show (the group's listable
- * members and the cluster-scope members of linked groups) whose data can still be opened,
- * sorted by name; the pending newcomers among them; and who receives it: the group's listable
- * members who have an email address. A member whose data no longer opens (erased) is neither.
- */
-export function planContactList(input: {
+export interface GroupListInput {
   diagnosisId: string;
   listability: Listability;
   personal: ReadonlyMap<string, PersonalData | null>;
-  pendingNewcomers: readonly string[];
   digest: (json: string) => string;
-}): ListPlan {
-  const { diagnosisId, listability, personal, digest } = input;
-  const entries = listability
+}
+
+/**
+ * The entries of a group's list as the fold has it now: every member it may show (the group's
+ * listable members and the cluster-scope members of linked groups) whose data can still be
+ * opened (an erased member's cannot), sorted by name.
+ */
+export function groupEntries({ diagnosisId, listability, personal, digest }: GroupListInput): BuiltEntry[] {
+  return listability
     .groupList(diagnosisId)
     .flatMap((member) => {
       const data = personal.get(member.memberId);
       return data ? [entryOf(member, data, digest)] : [];
     })
     .sort((a, b) => collator.compare(a.values.name, b.values.name) || (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+}
+
+/**
+ * A version of a group's list (groupEntries), the pending newcomers on it, and who receives it:
+ * the group's listable members who have an email address (to send the list, or the notice of it).
+ */
+export function planContactList(input: GroupListInput & { pendingNewcomers: readonly string[] }): ListPlan {
+  const { diagnosisId, listability, personal } = input;
+  const entries = groupEntries(input);
   const pending = new Set(input.pendingNewcomers);
   const newcomers = entries.filter((entry) => pending.has(entry.subjectId)).map((entry) => entry.subjectId);
   const newcomerSet = new Set(newcomers);
@@ -92,10 +101,24 @@ export function planContactList(input: {
     .map((member) => ({
       recipientId: member.memberId,
       kind: newcomerSet.has(member.memberId) ? ('welcome' as const) : ('update' as const),
-      greenlandOnly: member.country === 'GL',
+      greenlandOnly: seesGreenlandOnly(member),
     }))
     .sort((a, b) => (a.recipientId < b.recipientId ? -1 : a.recipientId > b.recipientId ? 1 : 0));
   return { entries, newcomers, recipients };
+}
+
+/** A recipient in Greenland (a third country) sees only the entries that allow the transfer. */
+export function seesGreenlandOnly(recipient: ListableMember): boolean {
+  return recipient.country === 'GL';
+}
+
+/**
+ * How a recipient gets their lists: as the deployment says, or where it lets members choose
+ * (member-choice), as they chose, by email until they do. A portal recipient is sent only a
+ * notice; the list is shown when they sign in.
+ */
+export function listDeliveryOf(deployment: 'email' | 'portal' | 'member-choice', chosen: 'email' | 'portal' | null): 'email' | 'portal' {
+  return deployment === 'member-choice' ? (chosen ?? 'email') : deployment;
 }
 
 /** A recipient's part of a version, numbered from 1 as their message shows it. */

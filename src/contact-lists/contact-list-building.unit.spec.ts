@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../contracts/events/domain-event';
 import type { Country, PersonalData } from '../../contracts/events/membership.events';
-import { assertLawful, entryOf, numberedView, planContactList, UnlawfulListError } from './contact-list-building';
+import { assertLawful, entryOf, listDeliveryOf, numberedView, planContactList, UnlawfulListError } from './contact-list-building';
 import { correctionKey, deletionKey, dispatchIdOf, listKey, listReferenceOf } from './dispatch-keys';
 import { Listability } from './listability';
 
@@ -166,5 +166,12 @@ describe('dispatch keys and references', () => {
     const reference = listReferenceOf(Buffer.from([0xff, 0x00, 0x12, 0x34, 0x56, 0x78]).toString('base64url'));
     expect(reference).toMatch(/^SN-[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(reference).toBe('SN-ZW014D2P');
+  });
+});
+
+describe('how a recipient gets their lists', () => {
+  it('follows the deployment, or where members choose, their choice (email until they make one)', () => {
+    expect([listDeliveryOf('email', 'portal'), listDeliveryOf('portal', 'email'), listDeliveryOf('portal', null)]).toEqual(['email', 'portal', 'portal']);
+    expect([listDeliveryOf('member-choice', null), listDeliveryOf('member-choice', 'portal'), listDeliveryOf('member-choice', 'email')]).toEqual(['email', 'portal', 'email']);
   });
 });

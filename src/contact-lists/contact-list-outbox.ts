@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ContactListEvent } from '../../contracts/events/contact-list.events';
 import type { DeletionReason } from './dispatch-keys';
 
+/** What a message is about. A portal recipient's list or correction goes out as a notice (render.kind), keyed as the message it stands in for. */
 export type OutboxKind = 'list' | 'correction' | 'deletion';
 export type OutboxState = 'planned' | 'dispatched' | 'delivered' | 'failed' | 'skipped';
 
@@ -9,10 +10,11 @@ export type OutboxState = 'planned' | 'dispatched' | 'delivered' | 'failed' | 's
 export type RenderParams =
   | { kind: 'list'; listReference: string; welcome: boolean; greenlandOnly: boolean }
   | { kind: 'correction'; listReference: string; correctedListReference: string; entryNumber: number; listedAt: string }
-  | { kind: 'deletion'; listReference: string; heldListReference: string; entryNumber: number; listedAt: string; reason: DeletionReason };
+  | { kind: 'deletion'; listReference: string; heldListReference: string; entryNumber: number; listedAt: string; reason: DeletionReason }
+  | { kind: 'notice'; listReference: string; welcome: boolean; corrected: boolean };
 
 /** The event that records a message's dispatch, as it will be (or was) appended. */
-export type DispatchEvent = Extract<ContactListEvent, { type: 'ContactListDispatched' | 'CorrectionDispatched' | 'DeletionNoticeDispatched' }>;
+export type DispatchEvent = Extract<ContactListEvent, { type: 'ContactListDispatched' | 'CorrectionDispatched' | 'DeletionNoticeDispatched' | 'ListNoticeDispatched' }>;
 
 /** One message the sender planned (a row of contact_list_outbox). */
 export interface OutboxMessage {

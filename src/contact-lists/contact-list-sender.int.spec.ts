@@ -13,12 +13,13 @@ import { memberJoined } from '../../test/support/recorded-events';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { loadConfig } from '../config/app-config';
 import { KeyVault } from '../crypto/key-vault';
-import { SystemClock } from '../domain/clock';
+import { RandomIds, SystemClock } from '../domain/clock';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store';
 import { FileMailTransport } from '../mail/file-mail-transport';
 import { MailTemplates } from '../mail/mail-templates';
 import { MailTransport, type OutgoingMail } from '../mail/mail-transport';
 import { ContactListSender, type ContactListSenderOptions, DEFAULT_SENDER_OPTIONS } from './contact-list-sender';
+import { ContactListViewing } from './contact-list-viewing';
 
 const GROUP = 'd1000000-0000-4000-8000-0000000000aa';
 
@@ -48,7 +49,10 @@ class WatchfulTransport extends MailTransport {
   async send(message: OutgoingMail): Promise<{ providerMessageId: string }> {
     this.attempts++;
     const reference = /SN-[0-9A-Z]{8}/.exec(message.text)?.[0];
-    const dispatches = await this.store.readAll({ filter: { eventTypes: ['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched'] }, maxCount: 10_000 });
+    const dispatches = await this.store.readAll({
+      filter: { eventTypes: ['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched', 'ListNoticeDispatched'] },
+      maxCount: 10_000,
+    });
     if (!dispatches.some((event) => (event.data as { listReference: string }).listReference === reference)) this.undispatched++;
     const outcome = this.plan.shift() ?? this.otherwise;
     if (outcome === 'fail') throw new ProviderTimeout('timed out talking to the provider');
@@ -80,9 +84,9 @@ describe('the contact-list sender', () => {
   /** A sender whose process "died": never stopped, it hangs on. */
   let crashed: ContactListSender | undefined;
 
-  const config = () => loadConfig({ DATA_DIR: dataDir, LIST_UPDATE_DEBOUNCE_SECONDS: '0' });
-  const sender = (mail: MailTransport = transport, options: Partial<ContactListSenderOptions> = {}): ContactListSender => {
-    const created = new ContactListSender(store, database.pool, vault, mail, new MailTemplates(), config(), new SystemClock(), database.connectionString, {
+  const config = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: dataDir, LIST_UPDATE_DEBOUNCE_SECONDS: '0', ...env });
+  const sender = (mail: MailTransport = transport, options: Partial<ContactListSenderOptions> = {}, env: Record<string, string> = {}): ContactListSender => {
+    const created = new ContactListSender(store, database.pool, vault, mail, new MailTemplates(), config(env), new SystemClock(), database.connectionString, {
       ...DEFAULT_SENDER_OPTIONS,
       pollIntervalMs: 20,
       standbyRetryMs: 50,
@@ -261,6 +265,97 @@ describe('the contact-list sender', () => {
     expect(await events('CorrectionDispatched')).toHaveLength(1);
     expect((await events('DeletionNoticeDispatched')).map((event) => (event.data as { reason: string }).reason)).toEqual(['withdrawn', 'withdrawn']);
     expect(transport.undispatched).toBe(0);
+  });
+
+  describe('to members who get their lists in self-service', () => {
+    const PORTAL = { LIST_DELIVERY: 'portal' };
+    /** Every name, address and number of the members in these tests. */
+    const personalValues = ['Anna', 'Bo Ærø', 'Carl', 'anna@', 'bo@', 'carl@', '+4520123456', '+4571717171', 'Ærøvej', 'Odense'];
+    const expectNoContactData = (mail: SunkMail): void => {
+      for (const value of personalValues) {
+        expect(mail.subject).not.toContain(value);
+        expect(mail.text).not.toContain(value);
+        expect(mail.html).not.toContain(value);
+      }
+    };
+
+    it('sends a notice with a sign-in link and nobody\'s data, recorded before the transport has it, instead of each new list', async () => {
+      await admit('Anna Ødegård', 'anna@example.dk');
+      await admit('Bo Ærø', 'bo@example.dk');
+      sender(transport, {}, PORTAL).start();
+      await until(mails, (all) => all.length === 2, 'two notices');
+      await admit('Carl Åberg', 'carl@example.dk');
+      await until(mails, (all) => all.length === 5, 'a first notice and two updated ones');
+
+      const all = await mails();
+      expect(all.map((mail) => mail.subject).sort()).toEqual([
+        ...Array.from({ length: 2 }, () => 'Din gruppes kontaktliste er opdateret – Sjældne-netværket'),
+        ...Array.from({ length: 3 }, () => 'Kontaktlisten for din gruppe er klar – Sjældne-netværket'),
+      ].sort());
+      for (const mail of all) {
+        expectNoContactData(mail);
+        expect(mail.text).toContain('\nhttp://localhost:3000/me/sign-in\n');
+      }
+      expect(transport.undispatched).toBe(0);
+      expect(await events('ContactListDispatched', 'CorrectionDispatched')).toEqual([]);
+      const notices = await events('ListNoticeDispatched');
+      expect(notices.map((event) => event.data)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ reason: 'list-updated', listVersion: 1, channel: 'email', diagnosisId: GROUP }),
+          expect.objectContaining({ reason: 'list-updated', listVersion: 2, channel: 'email', diagnosisId: GROUP }),
+        ]),
+      );
+      expect(notices).toHaveLength(5);
+      expect((await events('ContactListDelivered')).map((event) => (event.data as { dispatchId: string }).dispatchId).sort()).toEqual(
+        notices.map((event) => (event.data as { dispatchId: string }).dispatchId).sort(),
+      );
+      // The versions are published all the same: they are what a view is checked against later.
+      expect((await events('ContactListVersionPublished')).map((event) => (event.data as { entries: unknown[] }).entries.length)).toEqual([2, 3]);
+    });
+
+    it('tells a member who saw a rectified entry that it was corrected, without the new data', async () => {
+      const anna = await admit('Anna Ødegård', 'anna@example.dk');
+      const bo = await admit('Bo Ærø', 'bo@example.dk');
+      sender(transport, {}, PORTAL).start();
+      await until(mails, (all) => all.length === 2, 'two notices');
+      // Anna looks at her list (as GET /me/contact-lists records it): she now holds Bo's entry.
+      const viewing = new ContactListViewing(store, database.pool, vault, new RandomIds());
+      const viewed = await viewing.view(anna, { actorRole: 'member', correlationId: randomUUID(), now: new Date() });
+      expect(viewed?.groups[0].entries.map((entry) => entry.name)).toEqual(['Bo Ærø']);
+
+      await store.append(
+        `member-${bo}`,
+        [testEvent('ContactDetailsUpdated', { memberId: bo, country: 'DK', fields: ['phone'], personal: await vault.seal(bo, person('Bo Ærø', 'bo@example.dk', '+4571717171')) })],
+        'any',
+      );
+      const [notice] = await until(() => mailsTo('anna@example.dk'), (found) => found.length === 2, 'a correction notice').then((found) => found.slice(1));
+      expect(notice.subject).toBe('En oplysning på din gruppes kontaktliste er rettet – Sjældne-netværket');
+      expectNoContactData(notice);
+      const [recorded] = await events('ListNoticeDispatched').then((found) => found.filter((event) => (event.data as { reason: string }).reason === 'entry-corrected'));
+      expect(recorded.data).toEqual(
+        expect.objectContaining({ recipientId: anna, subjectId: bo, diagnosisId: GROUP, correctedAtPosition: expect.any(String), channel: 'email' }),
+      );
+      expect(await events('CorrectionDispatched')).toEqual([]);
+      // Told once: the planner settles the correction when it sees the notice.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await mailsTo('anna@example.dk')).toHaveLength(2);
+      expect(await dataSource.query('SELECT count(*)::int AS pending FROM contact_list_corrections WHERE due_position > done_position')).toEqual([{ pending: 0 }]);
+    });
+
+    it('where members choose, sends the list to one who kept email and a notice to one who chose the portal', async () => {
+      const anna = await admit('Anna Ødegård', 'anna@example.dk');
+      await store.append(`member-${anna}`, [testEvent('ListDeliveryChosen', { memberId: anna, delivery: 'portal', chosenAt: new Date().toISOString() })], 'any');
+      const bo = await admit('Bo Ærø', 'bo@example.dk');
+      sender(transport, {}, { LIST_DELIVERY: 'member-choice' }).start();
+      await until(mails, (all) => all.length === 2, 'a notice and a list');
+      const [annas] = await mailsTo('anna@example.dk');
+      const [bos] = await mailsTo('bo@example.dk');
+      expect(annas.subject).toBe('Kontaktlisten for din gruppe er klar – Sjældne-netværket');
+      expectNoContactData(annas);
+      expect(bos.text).toContain('1. Anna Ødegård\n');
+      expect((await events('ContactListDispatched')).map((event) => (event.data as { recipientId: string }).recipientId)).toEqual([bo]);
+      expect((await events('ListNoticeDispatched')).map((event) => (event.data as { recipientId: string }).recipientId)).toEqual([anna]);
+    });
   });
 
   it('stands by while another sender is active, and takes over when it stops', async () => {

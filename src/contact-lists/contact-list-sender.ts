@@ -4,7 +4,14 @@ import { Client, Pool } from 'pg';
 import { contactListStream, dispatchStream, type ListEntry } from '../../contracts/events/contact-list.events';
 import type { NewEvent } from '../../contracts/events/event-envelope';
 import type { PersonalData } from '../../contracts/events/membership.events';
-import { type DueCorrection, type DueGroup, type DueNotice, readSenderWork, type SenderWork } from '../../projections/contact-list-planner/contact-list-planner.queries';
+import {
+  type DueCorrection,
+  type DueGroup,
+  type DueNotice,
+  type PlannedMember,
+  readSenderWork,
+  type SenderWork,
+} from '../../projections/contact-list-planner/contact-list-planner.queries';
 import { AppConfig } from '../config/app-config';
 import { KeyVault } from '../crypto/key-vault';
 import { Clock } from '../domain/clock';
@@ -12,17 +19,10 @@ import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../eve
 import { DATABASE_URL } from '../infrastructure.module';
 import { type ContactListEntryView, MailTemplates, type RenderedEntry } from '../mail/mail-templates';
 import { MailRejectedError, MailTransport, type OutgoingMail } from '../mail/mail-transport';
-import { assertLawful, entryOf, numberedView, planContactList, type ShownValues, shownValues } from './contact-list-building';
+import { assertLawful, entryOf, listDeliveryOf, numberedView, planContactList, type ShownValues, shownValues } from './contact-list-building';
 import { type DispatchEvent, insertOutbox, openOutbox, type OutboxMessage, OutboxWriter, type RenderParams } from './contact-list-outbox';
-import {
-  correctionKey,
-  dispatchIdOf,
-  eventIdOf,
-  LIST_ENTRY_PURPOSE,
-  LIST_REFERENCE_PURPOSE,
-  listKey,
-  listReferenceOf,
-} from './dispatch-keys';
+import { entryDigest, listReferenceFor, openPlanned } from './contact-list-vault';
+import { correctionKey, dispatchIdOf, eventIdOf, listKey } from './dispatch-keys';
 import { Listability } from './listability';
 
 export interface ContactListSenderOptions {
@@ -92,6 +92,10 @@ interface Delivery {
  * - corrected entries to earlier recipients of a rectified member;
  * - notices to delete an entry to earlier recipients of a member who withdrew, was restricted,
  *   erased or left (nothing about the member is repeated).
+ *
+ * A recipient who gets their lists in self-service (LIST_DELIVERY=portal, or their own choice
+ * where members choose) is sent, instead of a list or a correction, a notice that carries no
+ * data about anyone (ListNoticeDispatched) and a sign-in link; the disclosure is each view.
  *
  * Per message: the plan goes into the outbox; ContactListDispatched (CorrectionDispatched,
  * DeletionNoticeDispatched) is appended to `dispatch-<dispatchId>` with 'no_stream' BEFORE the
@@ -217,7 +221,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       [...work.members.values()].map((member) => member.facts),
       work.clusters,
     );
-    const opened = await this.openAll(work);
+    const opened = await openPlanned(this.vault, work.members);
     for (const group of work.groups) {
       if (!this.running) return true;
       await this.sendGroup(group, work, listability, opened, correlationId);
@@ -229,18 +233,6 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     return true;
   }
 
-  /** Opens the personal data of everyone in this round's work, at once (erased: null). */
-  private async openAll(work: SenderWork): Promise<Map<string, PersonalData | null>> {
-    const sealed = [...work.members.values()].filter((member) => member.personal !== null);
-    const values = await this.vault.openMany<PersonalData | null>(
-      sealed.map((member) => ({ subjectId: member.facts.memberId, sealed: member.personal as string })),
-      null,
-    );
-    const opened = new Map<string, PersonalData | null>([...work.members.keys()].map((memberId) => [memberId, null]));
-    sealed.forEach((member, index) => opened.set(member.facts.memberId, values[index]));
-    return opened;
-  }
-
   private async sendGroup(group: DueGroup, work: SenderWork, listability: Listability, opened: Map<string, PersonalData | null>, correlationId: string): Promise<void> {
     const { diagnosisId } = group;
     const version = group.version + 1;
@@ -250,48 +242,50 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       listability,
       personal: opened,
       pendingNewcomers: group.newcomers,
-      digest: (json) => this.vault.keyedDigest(LIST_ENTRY_PURPOSE, json),
+      digest: entryDigest(this.vault),
     });
     // No newcomer is on the list any more (they left before it was built): the version only
     // records that, and nobody is sent anything.
     const recipients = plan.newcomers.length > 0 ? plan.recipients : [];
     const entries: ListEntry[] = plan.entries.map(({ subjectId, fields, digest, greenland }) => ({ subjectId, fields, digest, greenland }));
     const messages = recipients.map((recipient): OutboxMessage => {
-      assertLawful(listability, recipient.recipientId, numberedView(entries, recipient.recipientId, recipient.greenlandOnly));
-      const idempotencyKey = listKey(recipient.recipientId, diagnosisId, version);
+      const { recipientId, greenlandOnly } = recipient;
+      const idempotencyKey = listKey(recipientId, diagnosisId, version);
       const dispatchId = dispatchIdOf(idempotencyKey);
-      const listReference = this.listReference(dispatchId);
-      const member = work.members.get(recipient.recipientId);
-      return {
+      const listReference = listReferenceFor(this.vault, dispatchId);
+      const member = work.members.get(recipientId);
+      const welcome = recipient.kind === 'welcome';
+      const common = {
         dispatchId,
         idempotencyKey,
-        kind: 'list',
-        recipientId: recipient.recipientId,
+        kind: 'list' as const,
+        recipientId,
         subjectId: null,
         sourcePosition: null,
         diagnosisId,
         listVersion: version,
-        state: 'planned',
-        event: {
-          type: 'ContactListDispatched',
-          data: {
-            dispatchId,
-            recipientId: recipient.recipientId,
-            diagnosisId,
-            listVersion: version,
-            builtAtPosition,
-            view: { greenlandOnly: recipient.greenlandOnly },
-            listReference,
-            idempotencyKey,
-            channel: 'email',
-          },
-        },
+        state: 'planned' as const,
         language: member?.language ?? 'da',
         recipientPersonal: member?.personal ?? null,
         subjectPersonal: null,
-        render: { kind: 'list', listReference, welcome: recipient.kind === 'welcome', greenlandOnly: recipient.greenlandOnly },
         attempts: 0,
         failure: null,
+      };
+      if (this.portal(member)) {
+        return {
+          ...common,
+          event: { type: 'ListNoticeDispatched', data: { dispatchId, recipientId, diagnosisId, reason: 'list-updated', listVersion: version, listReference, idempotencyKey, channel: 'email' } },
+          render: { kind: 'notice', listReference, welcome, corrected: false },
+        };
+      }
+      assertLawful(listability, recipientId, numberedView(entries, recipientId, greenlandOnly));
+      return {
+        ...common,
+        event: {
+          type: 'ContactListDispatched',
+          data: { dispatchId, recipientId, diagnosisId, listVersion: version, builtAtPosition, view: { greenlandOnly }, listReference, idempotencyKey, channel: 'email' },
+        },
+        render: { kind: 'list', listReference, welcome, greenlandOnly },
       };
     });
     const row: VersionRow = {
@@ -399,12 +393,37 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       });
       const facts = listability.member(subjectId);
       if (!subject || !facts || !subjectData) return skipped('subject-erased');
-      if (!opened.get(recipientId)?.email) return skipped('no-address');
-      const entry = entryOf(facts, subjectData, (json) => this.vault.keyedDigest(LIST_ENTRY_PURPOSE, json));
+      if (!recipient || !opened.get(recipientId)?.email) return skipped('no-address');
+      const entry = entryOf(facts, subjectData, entryDigest(this.vault));
       // A correction shows the member's data again: only where a list could show it now.
       const unlawful = listability.unlawfulness(recipientId, subjectId, entry.fields);
       if (unlawful) return skipped(unlawful);
-      const listReference = this.listReference(dispatchId);
+      const listReference = listReferenceFor(this.vault, dispatchId);
+      if (this.portal(recipient)) {
+        // The corrected entry is shown at the recipient's next view; the notice repeats nothing of it.
+        return {
+          ...base,
+          state: 'planned',
+          event: {
+            type: 'ListNoticeDispatched',
+            data: {
+              dispatchId,
+              recipientId,
+              diagnosisId: recipient.facts.diagnosisId,
+              reason: 'entry-corrected',
+              subjectId,
+              correctedAtPosition: correction.duePosition,
+              listReference,
+              idempotencyKey,
+              channel: 'email',
+            },
+          },
+          recipientPersonal: recipient.personal,
+          subjectPersonal: null,
+          render: { kind: 'notice', listReference, welcome: false, corrected: true },
+          failure: null,
+        };
+      }
       return {
         ...base,
         state: 'planned',
@@ -420,7 +439,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
             channel: 'email',
           },
         },
-        recipientPersonal: recipient?.personal ?? null,
+        recipientPersonal: recipient.personal,
         subjectPersonal: subject.personal,
         render: { kind: 'correction', listReference, correctedListReference: correction.correctedListReference, entryNumber: correction.entryNumber, listedAt: correction.listedAt },
         failure: null,
@@ -434,7 +453,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     const messages = notices.map((notice): OutboxMessage => {
       const { dispatchId, recipientId, subjectId, reason } = notice;
       const recipient = work.members.get(recipientId);
-      const listReference = this.listReference(dispatchId);
+      const listReference = listReferenceFor(this.vault, dispatchId);
       const deliverable = Boolean(opened.get(recipientId)?.email);
       return {
         dispatchId,
@@ -620,7 +639,21 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
           entryNumber: render.entryNumber,
           listedAt: render.listedAt,
         });
+      case 'notice':
+        // Not even the recipient's own name: a notice is readable by anyone who sees the mailbox.
+        return this.templates.render('contact-list-notice', message.language, {
+          listReference: common.listReference,
+          contactEmail: common.contactEmail,
+          signInLink: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/me/sign-in`,
+          welcome: render.welcome,
+          corrected: render.corrected,
+        });
     }
+  }
+
+  /** Whether the recipient gets their lists in self-service (then they are sent only notices). */
+  private portal(recipient: PlannedMember | undefined): boolean {
+    return listDeliveryOf(this.config.LIST_DELIVERY, recipient?.listDelivery ?? null) === 'portal';
   }
 
   /** A version as it was built, from memory or (after a restart) from its sealed copy. */
@@ -672,10 +705,6 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       [versions.map(([diagnosisId]) => diagnosisId), versions.map(([, version]) => version)],
     );
     for (const [diagnosisId, version] of versions) this.versions.delete(versionKey(diagnosisId, version));
-  }
-
-  private listReference(dispatchId: string): string {
-    return listReferenceOf(this.vault.keyedDigest(LIST_REFERENCE_PURPOSE, dispatchId));
   }
 
   private newEvent(event: DispatchEvent | { type: string; data: unknown }, correlationId: string): NewEvent {

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CONTACT_LIST_SENDER_OPTIONS, ContactListSender, DEFAULT_SENDER_OPTIONS } from './contact-list-sender';
+import { ContactListViewing } from './contact-list-viewing';
+import { ContactListViewingController } from './contact-list-viewing.controller';
 
-/** The contact-list sender (uses the global infrastructure and mail modules; reads the contact-list planner's tables). */
+/**
+ * The contact-list sender and the members' self-service view of their list (both use the global
+ * infrastructure and mail modules and read the contact-list planner's tables).
+ */
 @Module({
-  providers: [ContactListSender, { provide: CONTACT_LIST_SENDER_OPTIONS, useValue: DEFAULT_SENDER_OPTIONS }],
+  controllers: [ContactListViewingController],
+  providers: [ContactListSender, ContactListViewing, { provide: CONTACT_LIST_SENDER_OPTIONS, useValue: DEFAULT_SENDER_OPTIONS }],
   exports: [ContactListSender],
 })
 export class ContactListsModule {}

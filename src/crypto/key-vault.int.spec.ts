@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { KeyVault, SubjectErasedError } from './key-vault';
+import { ERASED, KeyVault, SubjectErasedError } from './key-vault';
 
 describe('the key vault', () => {
   let database: TestDatabase;
@@ -71,6 +71,22 @@ describe('the key vault', () => {
     expect(await cold.openMany(items, null)).toEqual([{ n: 1 }, { n: 2 }, null, { n: 4 }]);
     expect(await cold.openMany(items, null)).toEqual([{ n: 1 }, { n: 2 }, null, { n: 4 }]);
     expect(await cold.openMany([], null)).toEqual([]);
+  });
+
+  it('opens a copy a read model emptied at the erasure to the replacement, even before the key is shredded', async () => {
+    const subject = randomUUID();
+    await vault.seal(subject, personal);
+    expect(await vault.open(subject, ERASED, null)).toBeNull();
+    expect(await vault.openMany([{ subjectId: subject, sealed: ERASED }], null)).toEqual([null]);
+  });
+
+  it('tells which of many subjects were erased, in one query', async () => {
+    const [kept, erased, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    await vault.seal(kept, personal);
+    await vault.seal(erased, personal);
+    await vault.shred(erased);
+    expect(await vault.shreddedAmong([kept, erased, unknown])).toEqual(new Set([erased]));
+    expect(await vault.shreddedAmong([])).toEqual(new Set());
   });
 
   it('concurrent first seals of one subject agree on one key', async () => {

@@ -6,6 +6,8 @@ const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const SEALED_PREFIX = 'v1.';
+/** What a read model keeps in place of a sealed value once its subject is erased. */
+export const ERASED = '';
 
 /** Sealing data for a subject whose key was shredded: nothing may be written for them again. */
 export class SubjectErasedError extends Error {
@@ -42,8 +44,13 @@ export class KeyVault {
     return SEALED_PREFIX + encrypt(key, Buffer.from(JSON.stringify(value), 'utf8'), subjectId).toString('base64');
   }
 
-  /** Decrypts a sealed value; after the subject's erasure it returns `replacement` instead. */
+  /**
+   * Decrypts a sealed value; after the subject's erasure it returns `replacement` instead, as it
+   * does for an emptied value ('': a read model's copy blanked at the erasure, maybe before the
+   * key is shredded).
+   */
   async open<T>(subjectId: string, sealed: string, replacement: T): Promise<T> {
+    if (sealed === ERASED) return replacement;
     const key = await this.dataKey(subjectId, { create: false });
     if (!key) return replacement;
     if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('Not a sealed value');
@@ -53,7 +60,7 @@ export class KeyVault {
 
   /**
    * open() for many values at once (a roster): the keys not in the cache are looked up in one
-   * query. A value whose subject was erased (or never had a key) opens to `replacement`.
+   * query. A value whose subject was erased (or never had a key), or an emptied one, opens to `replacement`.
    */
   async openMany<T>(items: ReadonlyArray<{ subjectId: string; sealed: string }>, replacement: T): Promise<T[]> {
     const keys = new Map<string, Buffer | undefined>();
@@ -78,7 +85,7 @@ export class KeyVault {
     }
     return items.map(({ subjectId, sealed }) => {
       const key = keys.get(subjectId);
-      if (!key) return replacement;
+      if (!key || sealed === ERASED) return replacement;
       if (!sealed.startsWith(SEALED_PREFIX)) throw new Error('Not a sealed value');
       return JSON.parse(decrypt(key, Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'), subjectId).toString('utf8')) as T;
     });
@@ -106,6 +113,17 @@ export class KeyVault {
   async isShredded(subjectId: string): Promise<boolean> {
     const result = await this.pool.query<{ shredded: boolean }>('SELECT shredded_at IS NOT NULL AS shredded FROM data_keys WHERE subject_id = $1', [subjectId]);
     return result.rows[0]?.shredded ?? false;
+  }
+
+  /** Which of these subjects were erased (their keys shredded), in one query. */
+  async shreddedAmong(subjectIds: readonly string[]): Promise<Set<string>> {
+    if (subjectIds.length === 0) return new Set();
+    const result = await this.pool.query<{ subject_id: string }>(
+      'SELECT subject_id::text FROM data_keys WHERE subject_id = ANY($1::uuid[]) AND shredded_at IS NOT NULL',
+      [[...subjectIds]],
+    );
+    const shredded = new Set(result.rows.map((row) => row.subject_id));
+    return new Set(subjectIds.filter((subjectId) => shredded.has(subjectId.toLowerCase())));
   }
 
   private async dataKey(subjectId: string, { create }: { create: boolean }): Promise<Buffer | undefined> {

@@ -67,6 +67,8 @@ interface ContactListMailBase {
 /** What each template needs. Everything is escaped in the HTML part; nothing in the text part. */
 export interface MailTemplateData {
   verification: { name: string; link: string; expiresAt: string; emailChange: boolean; contactEmail: string };
+  /** A one-time link to sign in to self-service; `minutes`: how long it works. `diagnosisName` tells apart the links of one address's memberships. */
+  'sign-in-link': { name: string; link: string; expiresAt: string; minutes: number; diagnosisName: string | null; contactEmail: string };
   referral: { name: string; diagnosisName: string; association: PatientAssociation | null; contactEmail: string };
   'not-rare': { name: string; diagnosisName: string; contactEmail: string };
   /** A newcomer's first list: everyone in the group they may see. */
@@ -77,18 +79,31 @@ export interface MailTemplateData {
   'deletion-notice': ContactListMailBase & { heldListReference: string; entryNumber: number; listedAt: string };
   /** Entry `entryNumber` of the list `correctedListReference`, as it is now. */
   correction: ContactListMailBase & { correctedListReference: string; entryNumber: number; listedAt: string; entry: RenderedEntries };
+  /**
+   * To an erased member, before their key is shredded (GDPR Art. 17): what was erased, what is
+   * kept and why, and how many earlier recipients are asked to delete their entry.
+   */
+  'erasure-receipt': { name: string; erasedAt: string; recipientsNotified: number; contactEmail: string };
+  /**
+   * Portal delivery: the group's list is ready, updated, or has a corrected entry; sign in to see
+   * it. Nothing about anyone, not even the recipient's name (a mailbox may be shared).
+   */
+  'contact-list-notice': Omit<ContactListMailBase, 'name'> & { signInLink: string; welcome: boolean; corrected: boolean };
 }
 export type MailTemplateName = keyof MailTemplateData;
 /** The template of one contact-list entry (text and HTML only), used by the lists and the correction. */
 export const LIST_ENTRY = 'contact-list-entry';
 export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = [
   'verification',
+  'sign-in-link',
   'referral',
   'not-rare',
   'contact-list-welcome',
   'contact-list-update',
   'deletion-notice',
   'correction',
+  'erasure-receipt',
+  'contact-list-notice',
 ];
 
 export interface RenderedMail {

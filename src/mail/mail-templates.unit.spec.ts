@@ -4,6 +4,7 @@ import { type ContactListEntryView, MAIL_LANGUAGES, MAIL_TEMPLATE_NAMES, MailTem
 
 const NORDIC_NAME = 'Ærø Åse Øster Þórunn Guðmundsdóttir';
 const LINK = 'https://netvaerket.example.org/verify?token=6f1c2a9e-1111-4222-8333-444455556666.abcDEF_-';
+const SIGN_IN_LINK = 'https://netvaerket.example.org/me/sign-in?token=Zm9vYmFyYmF6cXV4LXNpZ24taW4tdG9rZW4tZm9yLXRlc3Rz';
 
 /** Rendered by one instance for the samples (entries are rendered once and reused, like the sender does). */
 const entryTemplates = new MailTemplates();
@@ -21,6 +22,14 @@ const SOREN: ContactListEntryView = { number: 2, name: 'Søren Åberg', email: '
 
 const sample: { [N in MailTemplateName]: MailTemplateData[N] } = {
   verification: { name: NORDIC_NAME, link: LINK, expiresAt: '2026-11-30T12:00:00.000Z', emailChange: false, contactEmail: 'netvaerket@sjaeldnediagnoser.dk' },
+  'sign-in-link': {
+    name: NORDIC_NAME,
+    link: SIGN_IN_LINK,
+    expiresAt: '2026-11-29T12:15:00.000Z',
+    minutes: 15,
+    diagnosisName: 'Alström syndrom',
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
   referral: {
     name: NORDIC_NAME,
     diagnosisName: 'Prader-Willi syndrom',
@@ -65,7 +74,18 @@ const sample: { [N in MailTemplateName]: MailTemplateData[N] } = {
     entry: entries('da', [{ number: 2, name: 'Søren Åberg', phone: '+4520123456', newcomer: false, removed: false }]),
     contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
   },
+  'erasure-receipt': { name: NORDIC_NAME, erasedAt: '2026-11-29T12:00:00.000Z', recipientsNotified: 2, contactEmail: 'netvaerket@sjaeldnediagnoser.dk' },
+  'contact-list-notice': {
+    listReference: 'SN-7K2M9QXE',
+    signInLink: 'https://netvaerket.example.org/me/sign-in',
+    welcome: false,
+    corrected: false,
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
 };
+
+/** A portal delivery's notice names nobody, not even its recipient. */
+const GREETS_BY_NAME = (name: MailTemplateName): boolean => name !== 'contact-list-notice';
 
 describe('the mail templates', () => {
   const templates = new MailTemplates();
@@ -79,7 +99,7 @@ describe('the mail templates', () => {
       for (const part of [mail.subject, mail.text, mail.html]) {
         expect(part).not.toMatch(/\{\{|\}\}|undefined|\[object Object\]/);
       }
-      expect(mail.text).toContain(NORDIC_NAME);
+      if (GREETS_BY_NAME(name)) expect(mail.text).toContain(NORDIC_NAME);
       expect(mail.text).toContain('netvaerket@sjaeldnediagnoser.dk');
       expect(mail.text).toMatch(/Sjældne Diagnoser\n$/);
     });
@@ -88,7 +108,7 @@ describe('the mail templates', () => {
       expect(mail.html).toMatch(/^<!DOCTYPE html>/);
       expect(mail.html).toContain(`<html lang="${language}">`);
       expect(mail.html).toContain(`<title>${mail.subject}</title>`);
-      expect(mail.html).toContain(NORDIC_NAME);
+      if (GREETS_BY_NAME(name)) expect(mail.html).toContain(NORDIC_NAME);
       expect(mail.html).not.toMatch(/<(img|link|script)\b|src=|url\(/i);
     });
 
@@ -106,6 +126,26 @@ describe('the mail templates', () => {
     expect(da.text).toContain('30. november 2026 kl. 13.00');
     expect(templates.render('verification', 'en', sample.verification).text).toContain('30 November 2026 at 13:00');
     expect(templates.render('verification', 'sv', sample.verification).subject).toBe('Bekräfta din e-postadress för Sjældne-netværket');
+  });
+
+  it('puts the sign-in link in both parts and says how long it works, in the member\'s language', () => {
+    const da = templates.render('sign-in-link', 'da', sample['sign-in-link']);
+    expect(da.subject).toBe('Dit link til at logge ind i Sjældne-netværket');
+    expect(da.text).toContain(`\n${SIGN_IN_LINK}\n`);
+    expect(da.html).toContain('href="https://netvaerket.example.org/me/sign-in?token&#x3D;Zm9vYmFyYmF6cXV4LXNpZ24taW4tdG9rZW4tZm9yLXRlc3Rz"');
+    expect(da.text).toContain('Linket virker én gang og i 15 minutter, til 29. november 2026 kl. 13.15 (dansk tid).');
+    expect(da.text).toContain('(gruppen for Alström syndrom)');
+    const en = templates.render('sign-in-link', 'en', { ...sample['sign-in-link'], minutes: 30, expiresAt: '2026-11-29T12:30:00.000Z' });
+    expect(en.text).toContain('The link works once and for 30 minutes, until 29 November 2026 at 13:30 (Danish time).');
+    expect(en.html).toContain('for 30 minutes, until 29 November 2026 at 13:30');
+    expect(templates.render('sign-in-link', 'sv', sample['sign-in-link']).text).toContain('i 15 minuter');
+    expect(templates.render('sign-in-link', 'nb', sample['sign-in-link']).text).toContain('i 15 minutter');
+  });
+
+  it('leaves the group out of a sign-in link when its name is not known', () => {
+    const mail = templates.render('sign-in-link', 'en', { ...sample['sign-in-link'], diagnosisName: null });
+    expect(mail.text).toContain('You asked to sign in to Sjældne-netværket. Please click');
+    expect(mail.html).not.toContain('the group for');
   });
 
   it('words an email change differently from a sign-up', () => {
@@ -167,6 +207,33 @@ describe('the mail templates', () => {
     expect(notice.text).toContain('Reference for denne besked: SN-7K2M9QXC');
     const correction = entryTemplates.render('correction', 'en', { ...sample.correction, entry: entries('en', [{ number: 2, name: 'Søren Åberg', phone: '+4520123456', newcomer: false, removed: false }]) });
     expect(correction.text).toContain('This is entry no. 2 as it is now:\n\n2. Søren Åberg\n   Phone: +4520123456\n\n');
+  });
+
+  it('tells a portal recipient only that their group\'s list changed and where to sign in, in the member\'s language', () => {
+    const updated = templates.render('contact-list-notice', 'da', sample['contact-list-notice']);
+    expect(updated.subject).toBe('Din gruppes kontaktliste er opdateret – Sjældne-netværket');
+    expect(updated.text).toContain('\nhttps://netvaerket.example.org/me/sign-in\n');
+    expect(updated.html).toContain('href="https://netvaerket.example.org/me/sign-in"');
+    expect(updated.text).toContain('Reference for denne besked: SN-7K2M9QXE');
+    expect(templates.render('contact-list-notice', 'en', { ...sample['contact-list-notice'], welcome: true }).subject).toBe('The contact list of your group is ready – Sjældne-netværket');
+    expect(templates.render('contact-list-notice', 'sv', { ...sample['contact-list-notice'], corrected: true }).text).toContain('har rättat sina kontaktuppgifter');
+  });
+
+  it('tells an erased member what was erased, what is kept and why, and how many earlier recipients are asked to delete it', () => {
+    const receipt = templates.render('erasure-receipt', 'en', sample['erasure-receipt']);
+    expect(receipt.subject).toBe('Your details have been erased from Sjældne-netværket');
+    expect(receipt.text).toContain('On 29 November 2026 at 13:00 we erased your details');
+    for (const erased of ['your name', 'your email address', 'your phone number', 'your postal address', 'the record of your consent', 'your membership of the diagnosis group', 'your opt-ins']) {
+      expect(receipt.text).toContain(`\n- ${erased}`);
+      expect(receipt.html).toContain(`<li>${erased}`);
+    }
+    expect(receipt.text).toContain('GDPR Article 5(2) and Article 17(3)(b) and (e)');
+    expect(receipt.text).toContain('Members who received your details on a contact list: 2. We are asking each of them to delete them.');
+    const unlisted = templates.render('erasure-receipt', 'da', { ...sample['erasure-receipt'], recipientsNotified: 0 });
+    expect(unlisted.text).toContain('Dine oplysninger har ikke stået på nogen kontaktliste');
+    expect(unlisted.text).not.toContain('Antal medlemmer');
+    expect(templates.render('erasure-receipt', 'sv', sample['erasure-receipt']).text).toContain('kontaktlista: 2.');
+    expect(templates.render('erasure-receipt', 'nb', sample['erasure-receipt']).text).toContain('kontaktliste: 2.');
   });
 
   it('escapes every value of a list entry in the HTML part', () => {

@@ -28,3 +28,32 @@ export class MailRejectedError extends Error {
     super(`The mail provider rejected the message (${reason})`);
   }
 }
+
+/** An error's class and code only, for logs and records: a transport's message may quote an address. */
+export function mailFailureKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name} ${code}` : error.name;
+}
+
+/**
+ * Sends a message, trying again after each pause in `delaysMs` (so delaysMs.length + 1 tries in
+ * all). A rejection is final at once. Rejects with the last error; `onRetry` hears the kind of
+ * each failure that is tried again.
+ */
+export async function sendWithRetries(
+  transport: MailTransport,
+  mail: OutgoingMail,
+  delaysMs: readonly number[],
+  onRetry: (failure: string) => void,
+): Promise<{ providerMessageId: string }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await transport.send(mail);
+    } catch (error) {
+      if (error instanceof MailRejectedError || attempt >= delaysMs.length) throw error;
+      onRetry(mailFailureKind(error));
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}

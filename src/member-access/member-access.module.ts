@@ -1,9 +1,33 @@
 import { Module } from '@nestjs/common';
+import { getOptionsToken, getStorageToken, ThrottlerStorageService } from '@nestjs/throttler';
+import { AccessLogModule } from '../access-log/access-log.module';
+import { AppConfig } from '../config/app-config';
+import { EmailClaims } from '../membership/email-claims';
 import { MemberSessions } from './member-sessions';
+import { MyChangesController } from './my-changes/my-changes.controller';
+import { MyData } from './my-data/my-data.queries';
+import { MyDataController } from './my-data/my-data.controller';
+import { SignInController } from './sign-in/sign-in.controller';
+import { SignInLinks } from './sign-in/sign-in-links';
+import { signInThrottlerOptions } from './sign-in/sign-in-throttling';
 
-/** Members' self-service: signing in with an emailed link, and the session it opens. */
+/**
+ * Members' self-service: signing in with an emailed link, the session it opens, and the /me
+ * routes. The ThrottlerModule's options and storage are provided here rather than through its
+ * global forRoot, so the rate limits reach only the routes that use SignInThrottlerGuard (the
+ * sign-in routes); no other route is throttled.
+ */
 @Module({
-  providers: [MemberSessions],
+  imports: [AccessLogModule],
+  controllers: [SignInController, MyDataController, MyChangesController],
+  providers: [
+    MemberSessions,
+    EmailClaims,
+    SignInLinks,
+    MyData,
+    { provide: getOptionsToken(), inject: [AppConfig, EmailClaims], useFactory: signInThrottlerOptions },
+    { provide: getStorageToken(), useClass: ThrottlerStorageService },
+  ],
   exports: [MemberSessions],
 })
 export class MemberAccessModule {}

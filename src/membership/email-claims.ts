@@ -51,4 +51,9 @@ export class EmailClaims {
   async release(emailDigest: string, diagnosisId: string, memberId: string): Promise<void> {
     await this.pool.query('DELETE FROM member_email_claims WHERE email_digest = $1 AND diagnosis_id = $2 AND member_id = $3', [emailDigest, diagnosisId, memberId]);
   }
+
+  /** After an erasure: the member holds no address any more (the address may sign up again). */
+  async releaseAll(memberId: string): Promise<void> {
+    await this.pool.query('DELETE FROM member_email_claims WHERE member_id = $1', [memberId]);
+  }
 }

@@ -108,10 +108,10 @@ export class Network {
     await this.until('the group to open', async () => (await this.call('/diagnoses')).body.some((d: { diagnosisId: string }) => d.diagnosisId === this.diagnosisId));
   }
 
-  /** Signs up on the web and follows the link in the verification email. */
-  async join(n: number): Promise<void> {
+  /** Signs up on the web (with `extra` sign-up fields, e.g. opt-ins) and follows the link in the verification email. */
+  async join(n: number, extra: Record<string, unknown> = {}): Promise<void> {
     const person = personOf(n, this.tag);
-    const joined = await this.call('/commands/join-network', signUpOf(person, this.diagnosisId));
+    const joined = await this.call('/commands/join-network', { ...signUpOf(person, this.diagnosisId), ...extra });
     expect(joined.status).toBe(202);
     const mail = await this.until(`the verification mail of ${n}`, async () =>
       (await this.readMessages()).find((message) => message.to.includes(person.email) && /token=/.test(message.text)),

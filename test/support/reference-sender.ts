@@ -4,11 +4,13 @@ import {
   type ContactListDeliveryFailed,
   type ContactListDispatched,
   type ContactListVersionPublished,
+  type ContactListViewed,
   contactListStream,
   type CorrectionDispatched,
   type DeletionNoticeDispatched,
   dispatchStream,
   type ListEntry,
+  type ListNoticeDispatched,
 } from '../../contracts/events/contact-list.events';
 import type { DomainEvent } from '../../contracts/events/domain-event';
 import type { NewEvent } from '../../contracts/events/event-envelope';
@@ -22,7 +24,9 @@ import type { EventStore } from '../../src/event-store/event-store.port';
  * projections/, is built separately): it follows the log with a Listability fold, and on each
  * run publishes a group's list version built at the position it has read up to, then dispatches
  * it to every recipient; it also sends the corrections and deletion notices the members' changes
- * call for. It uses only the fold's own answers (groupList, recipients, recipientView), never
+ * call for. A member who chose portal delivery (ListDeliveryChosen) is sent notices instead of
+ * lists and corrections, and `view` records what such a member sees in self-service. It uses
+ * only the fold's own answers (groupList, recipients, recipientView, isListable), never
  * `unlawfulness`, so the verification's re-check is an independent judge of it.
  */
 export interface SentDispatch {
@@ -67,6 +71,8 @@ export class ReferenceSender {
   private readonly holders = new Map<string, Set<string>>();
   private readonly corrections = new Set<string>();
   private readonly notices = new Map<string, DeletionNoticeDispatched['data']['reason']>();
+  /** Members who get their lists in self-service. */
+  private readonly portal = new Set<string>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -82,6 +88,10 @@ export class ReferenceSender {
           if (event.type === 'ConsentWithdrawn') this.notices.set(memberId, 'withdrawn');
           if (event.type === 'MemberRestricted') this.notices.set(memberId, 'restricted');
           if (event.type === 'MemberErased') this.notices.set(memberId, 'erased');
+          if (event.type === 'ListDeliveryChosen') {
+            if ((event.data as { delivery: string }).delivery === 'portal') this.portal.add(memberId);
+            else this.portal.delete(memberId);
+          }
         }
         this.position = event.position;
       }
@@ -114,10 +124,13 @@ export class ReferenceSender {
         if (!recipient || !this.fold.isListable(recipientId)) continue;
         if (!this.fold.groupList(recipient.diagnosisId).some((listed) => listed.memberId === subjectId)) continue;
         if (recipientView([entry], recipientId, recipient.country === 'GL').length === 0) continue;
-        const correction: CorrectionDispatched = {
-          type: 'CorrectionDispatched',
-          data: { dispatchId: randomUUID(), recipientId, subjectId, entry, builtAtPosition: builtAt.toString(), listReference: reference(), channel: 'email' },
-        };
+        const dispatchId = randomUUID();
+        const correction: CorrectionDispatched | ListNoticeDispatched = this.portal.has(recipientId)
+          ? {
+              type: 'ListNoticeDispatched',
+              data: { dispatchId, recipientId, diagnosisId: recipient.diagnosisId, reason: 'entry-corrected', subjectId, correctedAtPosition: builtAt.toString(), listReference: reference(), idempotencyKey: dispatchId, channel: 'email' },
+            }
+          : { type: 'CorrectionDispatched', data: { dispatchId, recipientId, subjectId, entry, builtAtPosition: builtAt.toString(), listReference: reference(), channel: 'email' } };
         dispatches.push(await this.dispatch(correction, deliver));
       }
     }
@@ -133,6 +146,15 @@ export class ReferenceSender {
     const versionPosition = await appendAt(this.store, contactListStream(diagnosisId), [published]);
     for (const recipient of this.fold.recipients(diagnosisId)) {
       const greenlandOnly = recipient.country === 'GL';
+      if (this.portal.has(recipient.memberId)) {
+        const dispatchId = randomUUID();
+        const notice: ListNoticeDispatched = {
+          type: 'ListNoticeDispatched',
+          data: { dispatchId, recipientId: recipient.memberId, diagnosisId, reason: 'list-updated', listVersion: version, listReference: reference(), idempotencyKey: dispatchId, channel: 'email' },
+        };
+        dispatches.push(await this.dispatch(notice, deliver));
+        continue;
+      }
       const dispatched: ContactListDispatched = {
         type: 'ContactListDispatched',
         data: {
@@ -155,8 +177,24 @@ export class ReferenceSender {
     return { builtAtPosition: builtAt, version, versionPosition, dispatches };
   }
 
+  /** A member looks at their group's list in self-service: recorded (if they may see one) with what they were shown. */
+  async view(viewerId: string): Promise<SentDispatch | undefined> {
+    const builtAt = await this.catchUp();
+    const viewer = this.fold.member(viewerId);
+    if (!viewer || !this.fold.isListable(viewerId)) return undefined;
+    const entries = recipientView(this.fold.groupList(viewer.diagnosisId).map(listEntry), viewerId, viewer.country === 'GL');
+    const dispatchId = randomUUID();
+    const viewed: ContactListViewed = {
+      type: 'ContactListViewed',
+      data: { dispatchId, recipientId: viewerId, diagnosisId: viewer.diagnosisId, builtAtPosition: builtAt.toString(), entries, listReference: reference(), channel: 'portal' },
+    };
+    const position = await appendAt(this.store, dispatchStream(dispatchId), [viewed]);
+    for (const entry of entries) this.holders.set(entry.subjectId, (this.holders.get(entry.subjectId) ?? new Set()).add(viewerId));
+    return { position, dispatchId, recipientId: viewerId, kind: viewed.type, listReference: viewed.data.listReference };
+  }
+
   /** Records the dispatch, then (as a sender does after handing it to the transport) its delivery. */
-  private async dispatch(event: ContactListDispatched | CorrectionDispatched | DeletionNoticeDispatched, deliver: boolean): Promise<SentDispatch> {
+  private async dispatch(event: ContactListDispatched | CorrectionDispatched | DeletionNoticeDispatched | ListNoticeDispatched, deliver: boolean): Promise<SentDispatch> {
     const { dispatchId, recipientId, listReference } = event.data;
     const position = await appendAt(this.store, dispatchStream(dispatchId), [event]);
     if (deliver) await appendAt(this.store, dispatchStream(dispatchId), [delivered(dispatchId)]);

@@ -8,9 +8,10 @@ export type ErasureReceiptOutcome = 'sent' | 'no-email' | 'not-sent' | 'failed';
 export interface EraseMemberResult {
   memberId: string;
   status: 'erased';
-  /** Earlier recipients of the member's data, who are sent a notice to delete it. */
-  recipientsNotified: number;
-  receipt: ErasureReceiptOutcome;
+  /** Earlier recipients of the member's data, who are sent a notice to delete it (null while pending). */
+  recipientsNotified: number | null;
+  /** 'pending': the erasure is recorded, and its completion (receipt, shredding) is finished in the background. */
+  receipt: ErasureReceiptOutcome | 'pending';
 }
 
 /**

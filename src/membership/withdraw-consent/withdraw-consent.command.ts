@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { ConsentWithdrawn } from '../../../contracts/events/membership.events';
 import type { CommandContext } from '../../event-store/command-handling';
 import type { MemberStatus } from '../member';
 
@@ -7,10 +8,11 @@ export interface WithdrawConsentResult {
   status: MemberStatus;
 }
 
-/** The secretariat records that a member withdraws their consent; the member leaves every list at once. */
+/** A member withdraws their consent (themselves, or recorded by the secretariat); they leave every list at once. */
 export class WithdrawConsentCommand extends Command<WithdrawConsentResult> {
   constructor(
     readonly memberId: string,
+    readonly withdrawnBy: ConsentWithdrawn['data']['withdrawnBy'],
     readonly context: CommandContext,
   ) {
     super();

@@ -25,6 +25,6 @@ export class WithdrawConsentController {
   @ApiResponse({ status: 404, description: 'Unknown member.' })
   @ApiResponse({ status: 409, description: 'Already withdrawn, or the member takes no part (referred, declined); or a concurrent change.' })
   withdrawConsent(@Body() body: WithdrawConsentDto, @Req() request: RequestWithCaller): Promise<WithdrawConsentResult> {
-    return this.commandBus.execute(new WithdrawConsentCommand(body.memberId, commandContextOf(request, this.clock)));
+    return this.commandBus.execute(new WithdrawConsentCommand(body.memberId, 'secretariat', commandContextOf(request, this.clock)));
   }
 }

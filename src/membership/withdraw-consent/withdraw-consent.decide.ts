@@ -6,6 +6,8 @@ import { requireMember } from '../member-rules';
 
 export interface WithdrawConsent {
   memberId: string;
+  /** Who withdrew it: the member in self-service, or the secretariat recording a letter or a call. */
+  withdrawnBy: ConsentWithdrawn['data']['withdrawnBy'];
 }
 
 /**
@@ -18,7 +20,7 @@ export function decideWithdrawConsent(state: MemberState, command: WithdrawConse
   if (!isActive(state)) throw conflict('member-not-active', `A member whose sign-up was ${state.status} has no consent to withdraw.`);
   const withdrawn: ConsentWithdrawn = {
     type: 'ConsentWithdrawn',
-    data: { memberId: command.memberId, withdrawnBy: 'secretariat', withdrawnAt: context.now.toISOString() },
+    data: { memberId: command.memberId, withdrawnBy: command.withdrawnBy, withdrawnAt: context.now.toISOString() },
   };
   return [withdrawn];
 }

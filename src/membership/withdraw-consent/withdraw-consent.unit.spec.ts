@@ -4,13 +4,21 @@ import { memberEvolver } from '../member';
 import { decideWithdrawConsent } from './withdraw-consent.decide';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
-const withdraw = (state: Parameters<typeof decideWithdrawConsent>[0]) => decideWithdrawConsent(state, { memberId: MEMBER }, { now: NOW });
+type State = Parameters<typeof decideWithdrawConsent>[0];
+const withdrawBy = (withdrawnBy: 'member' | 'secretariat') => (state: State) => decideWithdrawConsent(state, { memberId: MEMBER, withdrawnBy }, { now: NOW });
+const withdraw = withdrawBy('secretariat');
 
 describe('withdraw-consent', () => {
   it('records the withdrawal by the secretariat, effective now', () => {
     given(memberEvolver, admittedMember())
       .when(withdraw)
       .then([{ type: 'ConsentWithdrawn', data: { memberId: MEMBER, withdrawnBy: 'secretariat', withdrawnAt: NOW.toISOString() } }]);
+  });
+
+  it('records a withdrawal the member made themselves (self-service) as theirs', () => {
+    given(memberEvolver, admittedMember())
+      .when(withdrawBy('member'))
+      .then([{ type: 'ConsentWithdrawn', data: { memberId: MEMBER, withdrawnBy: 'member', withdrawnAt: NOW.toISOString() } }]);
   });
 
   it('also withdraws a sign-up that is still waiting for verification', () => {
