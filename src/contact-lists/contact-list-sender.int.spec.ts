@@ -164,7 +164,8 @@ describe('the contact-list sender', () => {
 
     expect(transport.undispatched).toBe(0);
     const dispatched = await events('ContactListDispatched');
-    const delivered = await events('ContactListDelivered');
+    // A delivery is recorded just after the transport took the mail: wait for the last ones.
+    const delivered = await until(() => events('ContactListDelivered'), (found) => found.length === 5, 'five deliveries');
     expect(dispatched).toHaveLength(5);
     expect(delivered.map((event) => event.data)).toEqual(
       expect.arrayContaining(dispatched.map((event) => expect.objectContaining({ dispatchId: (event.data as { dispatchId: string }).dispatchId, attempt: 1, resent: false }))),
@@ -306,7 +307,8 @@ describe('the contact-list sender', () => {
         ]),
       );
       expect(notices).toHaveLength(5);
-      expect((await events('ContactListDelivered')).map((event) => (event.data as { dispatchId: string }).dispatchId).sort()).toEqual(
+      const delivered = await until(() => events('ContactListDelivered'), (found) => found.length === 5, 'five deliveries');
+      expect(delivered.map((event) => (event.data as { dispatchId: string }).dispatchId).sort()).toEqual(
         notices.map((event) => (event.data as { dispatchId: string }).dispatchId).sort(),
       );
       // The versions are published all the same: they are what a view is checked against later.
