@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { meetupStream } from '../../../contracts/events/meetup.events';
+import { memberStream } from '../../../contracts/events/membership.events';
+import { handleCommand, loadState } from '../../event-store/command-handling';
+import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../event-store/event-store.port';
+import { memberEvolver } from '../../membership/member';
+import { meetupEvolver } from '../meetup';
+import { ReplyToMeetupCommand, type ReplyToMeetupResult } from './reply-to-meetup.command';
+import { decideReplyToMeetup } from './reply-to-meetup.decide';
+
+/** Many members answer the same meet-up at once: an answer that lost a race is decided again on the new state. */
+const TRIES = 5;
+
+@CommandHandler(ReplyToMeetupCommand)
+export class ReplyToMeetupHandler implements ICommandHandler<ReplyToMeetupCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ meetupId, memberId, answer, context }: ReplyToMeetupCommand): Promise<ReplyToMeetupResult> {
+    const { state: member } = await loadState(this.store, memberStream(memberId), memberEvolver);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handleCommand(this.store, meetupStream(meetupId), meetupEvolver, (current) => decideReplyToMeetup(current, { answer, member }, context), context);
+        return { meetupId, answer };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= TRIES) throw error;
+      }
+    }
+  }
+}
