@@ -5,7 +5,8 @@
  * - lists.join.g<N>: a group of N admitted members; one more member is admitted (their
  *   MemberJoined, EmailVerified and MemberAdmitted appended to the log in one append); the time
  *   until every list of the new version (N updated lists and the newcomer's welcome) is in the
- *   file mail sink. p50 as the value, p99 beside it.
+ *   file mail sink. p50 as the value, p99 beside it, and the cost per list entry of the version.
+ * - lists.join.growth: how that p50 grows with the entries of a version between the two largest groups.
  * - mail.ses: the same service with MAIL_TRANSPORT=ses sending a group's lists (100 recipients) to
  *   aws-ses-v2-local, emails per second from the first to the last ContactListDelivered, against
  *   sequential SendRawEmail calls of a message of the same size straight from @aws-sdk/client-ses.
@@ -13,49 +14,20 @@
  * See docs/PERFORMANCE.md.
  */
 import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import type { INestApplication } from '@nestjs/common';
 import startSesEmulator from 'aws-ses-v2-local';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
-import { diagnosisStream, type DiagnosisRegistered } from '../contracts/events/diagnosis.events';
-import type { DomainEvent } from '../contracts/events/domain-event';
 import type { RecordedEvent } from '../contracts/events/event-envelope';
-import { type MemberJoined, memberStream, type PersonalData } from '../contracts/events/membership.events';
-import { createApp } from '../src/bootstrap';
-import { loadConfig } from '../src/config/app-config';
-import { KeyVault } from '../src/crypto/key-vault';
-import { migrate } from '../src/database/database';
-import { toNewEvents } from '../src/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
+import type { EventStore } from '../src/event-store/event-store.port';
 import { composeMail } from '../src/mail/compose-mail';
-import { median, round, throughput } from './measure';
+import { type BenchResult, median, percentile, round, throughput } from './measure';
+import { Group, MAIL_FROM, type Progress, SES_REGION, sleep, startService, until } from './service';
 
-export interface ListResult {
-  name: string;
-  value: number;
-  unit: string;
-  /** Latency entries: the 99th percentile (nearest rank) next to the median in `value`, and the number of joins measured. */
-  p99?: number;
-  samples?: number;
-  baseline?: string;
-  baselineValue?: number;
-  ratio?: number;
-  goal?: number | null;
-}
-
-type Progress = (line: string) => void;
-
-const MAIL_FROM = 'netvaerket@sjaeldnediagnoser.dk';
-const SES_REGION = 'eu-north-1';
 /** The emulator accepts any credentials; the service's SES client reads them from the environment. */
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-secret' };
-const POLL_MS = 5;
 /** How long the sink must stay unchanged before the sender counts as idle. */
 const QUIET_MS = 400;
 const SES_GROUP = 100;
@@ -75,152 +47,11 @@ export function listSizes(): number[] {
   return sizes;
 }
 
-/** Nearest-rank percentile (with 20 samples p99 is the slowest one). */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** The service on a database of its own, built but not yet started (the sender starts in start()). */
-interface Service {
-  app: INestApplication;
-  store: EventStore;
-  vault: KeyVault;
-  mailDir: string;
-  start(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startService(serverUrl: string, env: Record<string, string>): Promise<Service> {
-  const name = `bench_${randomBytes(6).toString('hex')}`;
-  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const connectionString = url.toString();
-  const dataDir = await mkdtemp(join(tmpdir(), 'sjn-bench-app-'));
-  let app: INestApplication | undefined;
-  const close = async (): Promise<void> => {
-    await app?.close().catch(() => undefined);
-    await withClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await migrate(connectionString);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: connectionString,
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      LIST_UPDATE_DEBOUNCE_SECONDS: '0',
-      MAIL_FROM,
-      AWS_REGION: SES_REGION,
-      ...env,
-    });
-    app = await createApp({ config, connectionString, masterKey: Buffer.from(config.MASTER_KEY ?? '', 'base64') }, false);
-    const started = app;
-    return {
-      app: started,
-      store: started.get<EventStore>(EVENT_STORE),
-      vault: started.get(KeyVault),
-      mailDir: join(dataDir, 'mail'),
-      start: async () => {
-        await started.init();
-      },
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
-
-/** A group and its members, written straight to the log (as test/member-admin.e2e.spec.ts does). */
-class Group {
-  readonly diagnosisId = randomUUID();
-  private readonly tag = randomUUID().slice(0, 6);
-  private count = 0;
-
-  constructor(private readonly service: Service) {}
-
-  async register(): Promise<void> {
-    const registered: DiagnosisRegistered = { type: 'DiagnosisRegistered', data: { diagnosisId: this.diagnosisId, name: `Benchsyndrom ${this.tag}` } };
-    await this.append(diagnosisStream(this.diagnosisId), [registered]);
-  }
-
-  /** The sealed events of a verified, admitted web sign-up; sealing is done here, outside any timing. */
-  async admittedMember(): Promise<{ streamId: string; events: DomainEvent[] }> {
-    const n = ++this.count;
-    const memberId = randomUUID();
-    const personal: PersonalData = {
-      name: `Søren Ærø-Þórðarson ${n} ${this.tag}`,
-      email: `m${n}.${this.tag}@example.org`,
-      phone: `+4520${String(100000 + n).slice(-6)}`,
-      address: { street: `Ølandsgade ${n}`, postalCode: '2300', city: 'København S', country: 'DK' },
-      birthYear: 1960 + (n % 50),
-    };
-    const now = new Date().toISOString();
-    const joined: MemberJoined = {
-      type: 'MemberJoined',
-      data: {
-        memberId,
-        diagnosisId: this.diagnosisId,
-        role: 'patient',
-        country: 'DK',
-        language: 'da',
-        consent: {
-          textVersion: '1',
-          language: 'da',
-          channel: 'web',
-          givenBy: 'self',
-          attestedByStaff: false,
-          sharedFields: ['address', 'phone', 'email'],
-          scope: 'group',
-          allowTransferToGreenland: false,
-          givenAt: now,
-        },
-        optIns: { newsletter: true, meetups: false, facebookInvite: false },
-        personal: await this.service.vault.seal(memberId, personal),
-      },
-    };
-    return {
-      streamId: memberStream(memberId),
-      events: [
-        joined,
-        { type: 'EmailVerified', data: { memberId, purpose: 'sign-up', verifiedAt: now } },
-        { type: 'MemberAdmitted', data: { memberId, diagnosisId: this.diagnosisId, admittedAt: now } },
-      ],
-    };
-  }
-
-  async append(streamId: string, events: DomainEvent[]): Promise<void> {
-    await this.service.store.append(streamId, toNewEvents(events, { actorRole: 'system', correlationId: randomUUID(), now: new Date() }), 'any');
-  }
-
-  /** Seeds `size` admitted members, a few appends at a time. */
-  async seed(size: number): Promise<void> {
-    for (let done = 0; done < size; ) {
-      const batch = Math.min(16, size - done);
-      const members = await Promise.all(Array.from({ length: batch }, () => this.admittedMember()));
-      await Promise.all(members.map((member) => this.append(member.streamId, member.events)));
-      done += batch;
-    }
-  }
-}
-
 async function emlCount(dir: string): Promise<number> {
   const files = await readdir(dir).catch(() => [] as string[]);
   let count = 0;
   for (const file of files) if (file.endsWith('.eml')) count++;
   return count;
-}
-
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(POLL_MS);
-  }
 }
 
 /** Waits for `expected` .eml files, then for the sink to stay unchanged for QUIET_MS (the sender is idle). */
@@ -244,7 +75,7 @@ async function clearSink(dir: string): Promise<void> {
 }
 
 /** lists.join.g<size>: p50 and p99 of join → every list of the new version in the sink. */
-async function measureJoins(serverUrl: string, size: number, progress: Progress): Promise<ListResult> {
+async function measureJoins(serverUrl: string, size: number, progress: Progress): Promise<BenchResult> {
   const service = await startService(serverUrl, { MAIL_TRANSPORT: 'file' });
   try {
     const group = new Group(service);
@@ -279,16 +110,41 @@ async function measureJoins(serverUrl: string, size: number, progress: Progress)
       samples.push(ms);
       progress(`lists.join.g${size}: join ${i}/${joins} ${ms.toFixed(0)} ms (${recipients} lists)`);
     }
-    return { name: `lists.join.g${size}`, value: round(percentile(samples, 50), 1), unit: 'ms', p99: round(percentile(samples, 99), 1), samples: samples.length };
+    // One version: every member after the join gets a list of everyone else.
+    const entriesPerVersion = (size + 1) * size;
+    const p50 = percentile(samples, 50);
+    return {
+      name: `lists.join.g${size}`,
+      value: round(p50, 1),
+      unit: 'ms',
+      p99: round(percentile(samples, 99), 1),
+      samples: samples.length,
+      entriesPerVersion,
+      usPerEntry: round((p50 * 1000) / entriesPerVersion, 2),
+    };
   } finally {
     await service.close();
   }
 }
 
-export async function measureListJoins(serverUrl: string, sizes: readonly number[], progress: Progress): Promise<ListResult[]> {
-  const results: ListResult[] = [];
+export async function measureListJoins(serverUrl: string, sizes: readonly number[], progress: Progress): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
   for (const size of sizes) results.push(await measureJoins(serverUrl, size, progress));
-  return results;
+  const growth = listGrowth(results);
+  return growth ? [...results, growth] : results;
+}
+
+/**
+ * lists.join.growth: how the p50 of a join grows with the entries of one version (recipients ×
+ * entries each, about N²) between the two largest groups measured: the exponent k in
+ * time ∝ entries^k. 1 is linear in the list version (each entry costs the same in a bigger group);
+ * below 1, fixed costs (the sender's poll) still weigh; above 1, something grows faster than the lists.
+ */
+function listGrowth(results: readonly BenchResult[]): BenchResult | undefined {
+  const [smaller, larger] = [...results].sort((a, b) => (a.entriesPerVersion ?? 0) - (b.entriesPerVersion ?? 0)).slice(-2);
+  if (!smaller || !larger || !smaller.entriesPerVersion || !larger.entriesPerVersion) return undefined;
+  const exponent = Math.log(larger.value / smaller.value) / Math.log(larger.entriesPerVersion / smaller.entriesPerVersion);
+  return { name: 'lists.join.growth', value: round(exponent, 2), unit: `exponent (${smaller.name} → ${larger.name})`, goal: null };
 }
 
 interface StoredSesEmail {
@@ -302,7 +158,7 @@ interface StoredSesEmail {
  * mail.ses: ours (the service's lists through SES, first to last delivery) against raw
  * (sequential SendRawEmail of a message of the same size), measured before and after ours.
  */
-export async function measureSes(serverUrl: string, durationMs: number, progress: Progress): Promise<ListResult[]> {
+export async function measureSes(serverUrl: string, durationMs: number, progress: Progress): Promise<BenchResult[]> {
   const emulator: Server = await startSesEmulator({ host: '127.0.0.1', port: 0 });
   const endpoint = `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`;
   const client = new SESClient({ region: SES_REGION, endpoint, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
@@ -382,18 +238,4 @@ async function readAllAfter(store: EventStore, after: bigint, eventTypes: string
     events.push(...batch);
     from = batch[batch.length - 1].position;
   }
-}
-
-async function withClient<T>(connectionString: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

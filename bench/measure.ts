@@ -36,6 +36,35 @@ export async function throughput(operation: Operation, options: { durationMs: nu
   return { units, operations, seconds, perSecond: units / seconds };
 }
 
+/** One entry of the report. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** Latency entries (unit ms): value is the median, p99 the 99th percentile over `samples` runs. */
+  p99?: number;
+  samples?: number;
+  /** For our entries: the raw entry this one is compared with, its value, and the goal for value / baseline. */
+  baseline?: string;
+  baselineValue?: number;
+  ratio?: number;
+  goal?: number | null;
+  /** HTTP entries: requests that failed (connection errors and non-2xx answers; the goal is 0), and the rate offered. */
+  errors?: number;
+  offeredRate?: number;
+  /** Peak resident memory of the service process while measured. */
+  peakRssMiB?: number;
+  /** Contact-list entries: list entries one version sends (recipients × entries each), and the median cost per entry. */
+  entriesPerVersion?: number;
+  usPerEntry?: number;
+}
+
+/** Nearest-rank percentile (with 20 samples p99 is the slowest one). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,14 +1,18 @@
 /**
  * Benchmark of the PostgreSQL event store against raw SQL on the same server, in the same run,
- * then of the contact-list sender and the SES transport (bench/lists.ts, the service in-process).
+ * then of the contact-list sender and the SES transport (bench/lists.ts, the service in-process),
+ * the rebuild of every read model (bench/rebuild.ts) and the HTTP API under load (bench/http.ts).
  * Prints one JSON document on stdout (progress goes to stderr) and writes it to
- * bench/results/latest.json. See docs/PERFORMANCE.md.
+ * bench/results/latest.json, with a chart of the list latencies beside it (latest.svg).
+ * See docs/PERFORMANCE.md.
  *
  *   npm run bench                       # 3 s per measurement, 3 rounds
  *   BENCH_SECONDS=10 BENCH_ROUNDS=5 npm run bench
- *   BENCH_LIST_SIZES=10,100 npm run bench   # contact-list groups to measure (default 10,100,1000)
+ *   BENCH_LIST_SIZES=10,100,1000,5000 npm run bench   # contact-list groups to measure (default 10,100,1000)
+ *   BENCH_REBUILD_EVENTS=50000 npm run bench          # the log the read models are rebuilt from (default 1000000)
+ *   BENCH_HTTP_SECONDS=5 BENCH_HTTP_RATE=100 npm run bench   # autocannon per entry (default 30 s, the in-process rate)
+ *   BENCH_ONLY=rebuild,http npm run bench             # some parts only: store, lists, ses, rebuild, http
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +21,12 @@ import type { NewEvent } from '../contracts/events/event-envelope';
 import { migrate } from '../src/database/database';
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres';
 import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
+import { listLatencyChart } from './chart';
+import { httpSettings, measureHttp } from './http';
 import { listSizes, measureListJoins, measureSes } from './lists';
-import { median, round, throughput, type Operation } from './measure';
+import { type BenchResult, median, round, throughput, type Operation } from './measure';
+import { measureRebuild, rebuildEvents } from './rebuild';
+import { projectRoot } from './service';
 import { newEvent, newStreamId, payloadBytes, RAW_TABLE, rawInsert, rawKeysetRead } from './workload';
 
 const CONCURRENCY = 8;
@@ -42,22 +50,10 @@ interface Case {
   goal?: number | null;
 }
 
-interface Result {
-  name: string;
-  value: number;
-  unit: string;
-  /** Latency entries (unit ms): value is the median, p99 the 99th percentile over `samples` runs. */
-  p99?: number;
-  samples?: number;
-  baseline?: string;
-  baselineValue?: number;
-  ratio?: number;
-  goal?: number | null;
-}
 
 interface Report {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string };
-  results: Result[];
+  results: BenchResult[];
 }
 
 function progress(line: string): void {
@@ -73,14 +69,26 @@ function readSettings(): Settings {
   return { durationMs, warmupMs: Math.min(1000, Math.max(200, durationMs / 6)), rounds };
 }
 
-/** The project root, both from bench/ (ts) and from dist/bench/ (compiled). */
-function projectRoot(): string {
-  return existsSync(join(__dirname, '..', 'package.json')) ? join(__dirname, '..') : join(__dirname, '..', '..');
+const PARTS = ['store', 'lists', 'ses', 'rebuild', 'http'] as const;
+type Part = (typeof PARTS)[number];
+
+/** BENCH_ONLY: the parts to run (default all). */
+function selectedParts(): Set<Part> {
+  const text = process.env.BENCH_ONLY;
+  if (text === undefined) return new Set(PARTS);
+  const parts = text.split(',').map((part) => part.trim());
+  const unknown = parts.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY takes ${PARTS.join(', ')}, not ${unknown.join(', ')}`);
+  return new Set(parts as Part[]);
 }
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  const parts = selectedParts();
+  // Every setting is read before the run, so a wrong one fails at once.
   const sizes = listSizes();
+  const rebuildSize = rebuildEvents();
+  const http = httpSettings();
   const directory = await mkdtemp(join(tmpdir(), 'sjn-bench-pg-'));
   let server: RunningPostgres | undefined;
   const resources: Array<() => Promise<unknown>> = [];
@@ -200,25 +208,33 @@ async function main(): Promise<void> {
         );
       }
     };
-    for (const groups of [writeGroups, readGroups]) {
-      for (let roundIndex = 0; roundIndex < settings.rounds; roundIndex++) {
-        for (const group of groups) await measureGroup(roundIndex, group);
+    if (parts.has('store')) {
+      for (const groups of [writeGroups, readGroups]) {
+        for (let roundIndex = 0; roundIndex < settings.rounds; roundIndex++) {
+          for (const group of groups) await measureGroup(roundIndex, group);
+        }
       }
+      const logged = await admin.query<{ count: string }>('SELECT count(*) AS count FROM events');
+      progress(`the log holds ${logged.rows[0].count} events`);
     }
-    const logged = await admin.query<{ count: string }>('SELECT count(*) AS count FROM events');
-    progress(`the log holds ${logged.rows[0].count} events`);
 
-    // The whole service in-process, each on a fresh database of this server (bench/lists.ts).
-    const serviceResults: Result[] = [...(await measureListJoins(connectionString, sizes, progress)), ...(await measureSes(connectionString, settings.durationMs, progress))];
+    // The whole service, each on a fresh database of this server.
+    const serviceResults: BenchResult[] = [];
+    if (parts.has('lists')) serviceResults.push(...(await measureListJoins(connectionString, sizes, progress)));
+    if (parts.has('ses')) serviceResults.push(...(await measureSes(connectionString, settings.durationMs, progress)));
+    if (parts.has('rebuild')) serviceResults.push(...(await measureRebuild(connectionString, rebuildSize, progress)));
+    if (parts.has('http')) serviceResults.push(...(await measureHttp(connectionString, http, progress)));
     reportLoad('after the run');
 
-    const values = new Map(cases.map((c) => [c.name, round(median(samples.get(c.name)!), 1)]));
-    const results: Result[] = cases.map((c) => {
-      const value = values.get(c.name)!;
-      if (!c.baseline) return { name: c.name, value, unit: c.unit };
-      const baselineValue = values.get(c.baseline)!;
-      return { name: c.name, value, unit: c.unit, baseline: c.baseline, baselineValue, ratio: round(value / baselineValue, 2), goal: c.goal ?? null };
-    });
+    const values = new Map(parts.has('store') ? cases.map((c) => [c.name, round(median(samples.get(c.name)!), 1)]) : []);
+    const results: BenchResult[] = !parts.has('store')
+      ? []
+      : cases.map((c) => {
+          const value = values.get(c.name)!;
+          if (!c.baseline) return { name: c.name, value, unit: c.unit };
+          const baselineValue = values.get(c.baseline)!;
+          return { name: c.name, value, unit: c.unit, baseline: c.baseline, baselineValue, ratio: round(value / baselineValue, 2), goal: c.goal ?? null };
+        });
     results.push(...serviceResults);
     for (const r of results) {
       if (r.ratio !== undefined && typeof r.goal === 'number') {
@@ -231,6 +247,8 @@ async function main(): Promise<void> {
     const resultsDir = join(projectRoot(), 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
     await writeFile(join(resultsDir, 'latest.json'), `${json}\n`);
+    const chart = listLatencyChart(results, `${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node}, PostgreSQL ${machine.postgres}`);
+    if (chart) await writeFile(join(resultsDir, 'latest.svg'), chart);
     process.stdout.write(`${json}\n`);
   } finally {
     await cleanup();
