@@ -70,7 +70,7 @@ export class InfrastructureModule {
             return store;
           },
         },
-        { provide: KeyVault, inject: [Pool], useFactory: (pool: Pool) => new KeyVault(pool, masterKey) },
+        { provide: KeyVault, inject: [Pool], useFactory: (pool: Pool) => KeyVault.open(pool, masterKey) },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIds },
         ConnectionsCloser,

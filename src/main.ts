@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { loggerFor } from './operations/json-logger';
 import { configFromEnvironmentOrExit, prepareInfrastructure } from './startup';
 
 async function main(): Promise<void> {
   const config = configFromEnvironmentOrExit();
+  const format = loggerFor(config);
+  if (format) Logger.overrideLogger(format); // from the first line on, not only once the app is built
   const logger = new Logger('Main');
   const { database, infrastructure } = await prepareInfrastructure(config);
   logger.log(database.embedded ? `embedded PostgreSQL started under ${config.DATA_DIR}` : 'using the PostgreSQL at DATABASE_URL');
-  const app = await createApp(infrastructure);
+  const app = await createApp(infrastructure, format);
   await app.listen(config.PORT);
   logger.log(`listening on port ${config.PORT}`);
 

@@ -56,7 +56,10 @@ describe('erasure (GDPR Art. 17) over HTTP', () => {
     expect(notices.map((notice) => notice.dispatch.reason)).toEqual(['erased', 'erased']);
     for (const notice of notices) for (const value of network.valuesOf(ERASED)) expect(notice.text).not.toContain(value);
 
-    const lookUp = await network.call(`/members/${erased.memberId}`, undefined, SECRETARIAT_KEY);
+    const lookUp = await network.until('the directory to apply the erasure', async () => {
+      const answer = await network.call(`/members/${erased.memberId}`, undefined, SECRETARIAT_KEY);
+      return answer.status !== 200 || answer.body.status === 'erased' ? answer : undefined;
+    });
     expect(lookUp.status).toBe(200);
     expect(lookUp.body).toEqual(expect.objectContaining({ memberId: erased.memberId, status: 'erased', personal: null, memberships: [] }));
 

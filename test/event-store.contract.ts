@@ -90,6 +90,12 @@ export function eventStoreContract(fixture: EventStoreFixture): void {
       await expect(store.append(`${prefix}s`, [testEvent()], 'any')).resolves.toEqual(expect.objectContaining({ nextRevision: 1 }));
     });
 
+    it('writes every one of many concurrent "any" appends to one stream, each after the one before', async () => {
+      const results = await Promise.all(Array.from({ length: 12 }, () => store.append(`${prefix}many`, [testEvent(), testEvent()], 'any')));
+      expect(results.map((result) => result.nextRevision).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+      expect(await store.readStream(`${prefix}many`)).toHaveLength(24);
+    });
+
     it('of concurrent appends expecting the same revision exactly one wins: no lost update', async () => {
       await store.append(`${prefix}c`, [testEvent()], 'no_stream');
       const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(`${prefix}c`, [testEvent()], 0)));

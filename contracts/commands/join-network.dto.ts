@@ -45,12 +45,13 @@ export class AddressDto {
 
 /** Either an existing diagnosis by id, or the name (and codes) of one the network does not have yet. */
 export class DiagnosisChoiceDto {
-  @ValidateIf((choice: DiagnosisChoiceDto) => choice.name === undefined)
+  // Whichever of the two is given is checked (both, if both are); one of them is required.
+  @ValidateIf((choice: DiagnosisChoiceDto) => choice.diagnosisId !== undefined || choice.name === undefined)
   @IsString()
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'must be a diagnosis id (uuid)' })
   diagnosisId?: string;
 
-  @ValidateIf((choice: DiagnosisChoiceDto) => choice.diagnosisId === undefined)
+  @ValidateIf((choice: DiagnosisChoiceDto) => choice.name !== undefined || choice.diagnosisId === undefined)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -6,6 +6,12 @@ export const contactListStream = (diagnosisId: string): string => `contact-list-
 /** One message to one recipient (a list, a correction, a notice) or one view of a list in self-service: `dispatch-<dispatchId>`. */
 export const dispatchStream = (dispatchId: string): string => `dispatch-${dispatchId}`;
 
+/**
+ * How a message reaches its recipient: by email, or by post for a member without an email address
+ * (a paper or phone sign-up entered by staff): a letter in a print batch the secretariat posts.
+ */
+export type MessageChannel = 'email' | 'post';
+
 /** A person on a list version: which of their fields were shown, and a keyed digest of the values shown. */
 export interface ListEntry {
   subjectId: string;
@@ -34,7 +40,7 @@ export interface RecipientView {
   greenlandOnly: boolean;
 }
 
-/** Recorded BEFORE the message goes to the mail transport: the log may over-report a send, never under-report one. */
+/** Recorded BEFORE the message goes to the mail transport (or, by post, into the print queue): the log may over-report a send, never under-report one. */
 export type ContactListDispatched = DomainEvent<
   'ContactListDispatched',
   {
@@ -48,20 +54,20 @@ export type ContactListDispatched = DomainEvent<
     listReference: string;
     /** Same recipient + same list version = same key: a retried dispatch is recognised. */
     idempotencyKey: string;
-    channel: 'email';
+    channel: MessageChannel;
   }
 >;
 
 /** A rectified entry sent to a member who received the old one (GDPR Art. 16 + 19). */
 export type CorrectionDispatched = DomainEvent<
   'CorrectionDispatched',
-  { dispatchId: string; recipientId: string; subjectId: string; entry: ListEntry; builtAtPosition: string; listReference: string; channel: 'email' }
+  { dispatchId: string; recipientId: string; subjectId: string; entry: ListEntry; builtAtPosition: string; listReference: string; channel: MessageChannel }
 >;
 
 /** A notice to delete a person's entry (withdrawn, restricted, erased, left): no data about them is sent. */
 export type DeletionNoticeDispatched = DomainEvent<
   'DeletionNoticeDispatched',
-  { dispatchId: string; recipientId: string; subjectId: string; reason: 'withdrawn' | 'restricted' | 'erased' | 'left'; listReference: string; channel: 'email' }
+  { dispatchId: string; recipientId: string; subjectId: string; reason: 'withdrawn' | 'restricted' | 'erased' | 'left'; listReference: string; channel: MessageChannel }
 >;
 
 /**
@@ -96,6 +102,7 @@ export type ContactListViewed = DomainEvent<
   { dispatchId: string; recipientId: string; diagnosisId: string; builtAtPosition: string; entries: ListEntry[]; listReference: string; channel: 'portal' }
 >;
 
+/** providerMessageId: the mail provider's id, or `post:<batchId>` for a letter the secretariat confirmed posted in that print batch. */
 export type ContactListDelivered = DomainEvent<'ContactListDelivered', { dispatchId: string; providerMessageId: string; attempt: number; resent: boolean }>;
 export type ContactListDeliveryFailed = DomainEvent<'ContactListDeliveryFailed', { dispatchId: string; attempt: number; reason: string; final: boolean }>;
 

@@ -36,10 +36,15 @@ export type DiagnosisAssessed = DomainEvent<
     assessorRole: 'secretariat';
   }
 >;
+/**
+ * An open group started its own patient association (with the network's help): its members are
+ * told, and from now on applicants for the diagnosis are referred to the association.
+ */
+export type GroupBecameAssociation = DomainEvent<'GroupBecameAssociation', { diagnosisId: string; association: PatientAssociation; recordedAt: string }>;
 /** Groups gathered into a cluster of shared characteristics (or more groups added to one). */
 export type DiagnosesLinked = DomainEvent<'DiagnosesLinked', { clusterId: string; name: string; diagnosisIds: string[] }>;
 
-export type DiagnosisEvent = DiagnosisRegistered | DiagnosisProposed | DiagnosisAssessed;
+export type DiagnosisEvent = DiagnosisRegistered | DiagnosisProposed | DiagnosisAssessed | GroupBecameAssociation;
 export type ClusterEvent = DiagnosesLinked;
 
 /** The group for people without a diagnosis (suspected rare), present from the first start. */

@@ -94,6 +94,23 @@ export type OptInWithdrawn = DomainEvent<'OptInWithdrawn', { memberId: string; o
 /** Where LIST_DELIVERY=member-choice: how the member wants their contact lists (email, or shown in self-service). */
 export type ListDeliveryChosen = DomainEvent<'ListDeliveryChosen', { memberId: string; delivery: 'email' | 'portal'; chosenAt: string }>;
 
+/**
+ * Consent hand-over: a member whose consent a relative gave for them as a child has reached the
+ * consent age of their country (`consentAge`), and the young person is asked to give it
+ * themself by `lapsesAt`. Only the link token's hash is in the clear; the token is sealed.
+ */
+export type ConsentHandOverRequested = DomainEvent<
+  'ConsentHandOverRequested',
+  { memberId: string; consentAge: number; tokenHash: string; requestedAt: string; lapsesAt: string; sealed: Sealed<{ token: string }> }
+>;
+/** The young person gave the consent themself: through the emailed link (web), or by letter, phone or email recorded by the secretariat. */
+export type ConsentHandOverConfirmed = DomainEvent<
+  'ConsentHandOverConfirmed',
+  { memberId: string; textVersion: string; language: Language; channel: SignUpChannel; attestedByStaff: boolean; confirmedAt: string }
+>;
+/** Nobody confirmed the handed-over consent in time: it no longer stands, and the member leaves every list as after a withdrawal. */
+export type ConsentLapsed = DomainEvent<'ConsentLapsed', { memberId: string; lapsedAt: string }>;
+
 /** Erasure (Art. 17): the member's key is shredded; this event holds no personal data. */
 export type MemberErased = DomainEvent<'MemberErased', { memberId: string; erasedBy: 'member' | 'secretariat' | 'retention'; erasedAt: string }>;
 
@@ -112,4 +129,7 @@ export type MemberEvent =
   | RestrictionLifted
   | OptInWithdrawn
   | ListDeliveryChosen
+  | ConsentHandOverRequested
+  | ConsentHandOverConfirmed
+  | ConsentLapsed
   | MemberErased;

@@ -12,6 +12,13 @@ import { MemberSignIn1764500000000 } from './1764500000000-member-sign-in';
 import { Erasure1764510000000 } from './1764510000000-erasure';
 import { RightsRequests1764520000000 } from './1764520000000-rights-requests';
 import { PortalDelivery1764530000000 } from './1764530000000-portal-delivery';
+import { NetworkLife1764600000000 } from './1764600000000-network-life';
+import { OrphanetCatalogue1764610000000 } from './1764610000000-orphanet-catalogue';
+import { ConsentHandOver1764610000001 } from './1764610000001-consent-hand-over';
+import { PrintQueue1764620000000 } from './1764620000000-print-queue';
+import { RateLimits1764630000000 } from './1764630000000-rate-limits';
+import { MasterKey1764630000001 } from './1764630000001-master-key';
+import { MailingLetters1764640000000 } from './1764640000000-mailing-letters';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -29,4 +36,11 @@ export const MIGRATIONS = [
   Erasure1764510000000,
   RightsRequests1764520000000,
   PortalDelivery1764530000000,
+  NetworkLife1764600000000,
+  OrphanetCatalogue1764610000000,
+  ConsentHandOver1764610000001,
+  PrintQueue1764620000000,
+  RateLimits1764630000000,
+  MasterKey1764630000001,
+  MailingLetters1764640000000,
 ];

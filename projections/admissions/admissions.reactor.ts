@@ -20,7 +20,7 @@ interface Move {
 /** How many member streams are read and appended to at once. */
 const CONCURRENCY = 16;
 
-const LEAVES_WAITING = new Set<string>(['MemberAdmitted', 'MemberReferred', 'MemberDeclined', 'ConsentWithdrawn', 'MemberErased']);
+const LEAVES_WAITING = new Set<string>(['MemberAdmitted', 'MemberReferred', 'MemberDeclined', 'ConsentWithdrawn', 'ConsentLapsed', 'MemberErased']);
 
 /**
  * When a diagnosis is assessed, moves every applicant waiting for it: rare -> MemberAdmitted,

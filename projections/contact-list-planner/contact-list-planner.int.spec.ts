@@ -294,6 +294,59 @@ describe('the contact-list planner', () => {
     ]);
   });
 
+  it('cites the copy a recipient held when the change came, whatever the batch boundaries', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    const first = log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [{ id: ANNA }, { id: BO }]);
+    const builtAt = log.head;
+    const update = log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    // A version built before the change is dispatched after it (a sender resuming after a crash).
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }], [], [{ id: ANNA }], builtAt);
+    for (const event of log.events) await apply([event]);
+    const stepwise = await everything();
+    expect((await corrections()).map((row: { recipient_id: string; due_position: string; list_reference: string }) => [row.recipient_id, row.due_position, row.list_reference])).toEqual([
+      [ANNA, update.position.toString(), first[ANNA]],
+    ]);
+    await dataSource.transaction((tx) => planner.reset(tx));
+    await apply(log.events);
+    expect(await everything()).toEqual(stepwise);
+  });
+
+  it('lets a copy or a message settle what was planned earlier in the same batch', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.admit(CARL);
+    const stale = log.head;
+    log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [ANNA, BO, CARL], [], stale);
+    log.admit(DORA);
+    // Carl is sent a list built before Bo's change (a correction is due), then a newer one (it is settled).
+    log.dispatch(1, [{ id: CARL }], stale);
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }, { subjectId: DORA }], [DORA], [{ id: CARL }]);
+    log.admit(ERIK);
+    // Anna is sent a list built before Bo withdrew (a notice is due), and her notice goes out (Carl's is still due).
+    const built = log.head;
+    log.add('ConsentWithdrawn', { memberId: BO, withdrawnBy: 'member', withdrawnAt: AT });
+    const held = log.publish(3, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }, { subjectId: DORA }, { subjectId: ERIK }], [ERIK], [{ id: ANNA }], built);
+    const noticeId = dispatchIdOf(deletionKey(ANNA, BO, 'withdrawn', held[ANNA]));
+    log.add('DeletionNoticeDispatched', { dispatchId: noticeId, recipientId: ANNA, subjectId: BO, reason: 'withdrawn', listReference: 'SN-NOTICE1', channel: 'email' }, `dispatch-${noticeId}`);
+
+    for (const event of log.events) await apply([event]);
+    const stepwise = await everything();
+    expect((await corrections()).map((row: { recipient_id: string; due_position: string; done_position: string }) => [row.recipient_id, BigInt(row.done_position) >= BigInt(row.due_position)])).toEqual([
+      [CARL, true],
+    ]);
+    expect((await notices()).map((row: { recipient_id: string; dispatched_position: string | null }) => [row.recipient_id, row.dispatched_position !== null])).toEqual([
+      [ANNA, true],
+      [CARL, false],
+    ]);
+    await dataSource.transaction((tx) => planner.reset(tx));
+    await apply(log.events);
+    expect(await everything()).toEqual(stepwise);
+  });
+
   it('keeps each member\'s choice of delivery for the sender', async () => {
     const log = new Log();
     log.admit(ANNA);

@@ -12,8 +12,11 @@ import { correctionNeeded, deletionReason, ENTRY_NUMBER_SQL } from './notice-pla
 export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 
 
-/** Events after which earlier recipients may have to be told to delete an entry. */
-const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'MemberRestricted', 'MemberErased', 'MemberAdmitted', 'DiagnosesLinked']);
+/**
+ * Events after which earlier recipients may have to be told to delete an entry, or be sent a
+ * corrected one (citing the copy they held then, not one dispatched later in the same batch).
+ */
+const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'MemberErased', 'MemberAdmitted', 'DiagnosesLinked', 'ContactDetailsUpdated']);
 
 /**
  * Member events with a rule here (details, newcomers, notices). Any other event naming a member
@@ -23,6 +26,7 @@ const MEMBER_EVENTS = new Set<string>([
   'MemberJoined',
   'MemberAdmitted',
   'ConsentWithdrawn',
+  'ConsentLapsed',
   'MemberRestricted',
   'RestrictionLifted',
   'MemberErased',
@@ -84,9 +88,10 @@ export class ContactListPlannerProjector implements Projection {
   readonly version = 2;
 
   /**
-   * Notices are judged on the state after a change of who may be listed, so a batch is applied
-   * in segments that end at each such change: the plan is then the same whatever the batch
-   * boundaries (a restriction lifted in the same batch still leaves its notice planned).
+   * Notices are judged on the state after a change of who may be listed, and corrections on the
+   * copies held when the details changed, so a batch is applied in segments that end at each
+   * such change: the plan is then the same whatever the batch boundaries (a restriction lifted
+   * in the same batch still leaves its notice planned).
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     let start = 0;
@@ -210,6 +215,7 @@ export class ContactListPlannerProjector implements Projection {
           touched.add(memberId);
           break;
         case 'ConsentWithdrawn':
+        case 'ConsentLapsed':
         case 'MemberRestricted':
           touched.add(memberId);
           break;
@@ -257,6 +263,12 @@ export class ContactListPlannerProjector implements Projection {
         [corrected.map((c) => c.recipientId), corrected.map((c) => c.subjectId), corrected.map((c) => c.builtAt)],
       );
     }
+    // Corrections first: a list dispatched later in the batch may settle them at once.
+    await this.planCorrections(rectified, tx);
+    if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
+    if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
+    if (touched.size > 0) await this.planNotices([...touched], batchPosition, tx);
+    // Notices sent last: a notice may have been planned earlier in this batch (by a late list).
     if (noticesSent.length > 0) {
       await tx.query(
         `UPDATE contact_list_notices n SET dispatched_position = r.position
@@ -265,11 +277,6 @@ export class ContactListPlannerProjector implements Projection {
         [noticesSent.map((n) => n.dispatchId), noticesSent.map((n) => n.position.toString())],
       );
     }
-    // Corrections first: a list dispatched later in the batch may settle them at once.
-    await this.planCorrections(rectified, tx);
-    if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
-    if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
-    if (touched.size > 0) await this.planNotices([...touched], batchPosition, tx);
   }
 
   async reset(tx: EntityManager): Promise<void> {
@@ -426,14 +433,6 @@ export class ContactListPlannerProjector implements Projection {
    */
   private async reconcileDispatches(dispatchIds: string[], touched: Set<string>, tx: EntityManager): Promise<void> {
     await tx.query(
-      `UPDATE contact_list_corrections c SET done_position = d.built_at_position
-       FROM contact_list_list_dispatches d
-       JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
-       WHERE d.dispatch_id = ANY($1::uuid[]) AND c.recipient_id = d.recipient_id AND c.subject_id = e.subject_id
-         AND c.due_position > c.done_position AND c.due_position <= d.built_at_position`,
-      [dispatchIds],
-    );
-    await tx.query(
       `WITH versions AS (
          SELECT DISTINCT diagnosis_id, list_version, built_at_position FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
        ), stale AS (
@@ -452,6 +451,15 @@ export class ContactListPlannerProjector implements Projection {
        ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
          entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
        WHERE c.due_position < EXCLUDED.due_position`,
+      [dispatchIds],
+    );
+    // After the insert: a newer copy later in the batch settles a correction an older one made due.
+    await tx.query(
+      `UPDATE contact_list_corrections c SET done_position = d.built_at_position
+       FROM contact_list_list_dispatches d
+       JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
+       WHERE d.dispatch_id = ANY($1::uuid[]) AND c.recipient_id = d.recipient_id AND c.subject_id = e.subject_id
+         AND c.due_position > c.done_position AND c.due_position <= d.built_at_position`,
       [dispatchIds],
     );
     const shownNow: Array<{ subject_id: string }> = await tx.query(

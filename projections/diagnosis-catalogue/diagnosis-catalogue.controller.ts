@@ -1,13 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { canonicalOrphaCode } from '../../src/diagnoses/diagnosis-codes';
 import { Public, StaffOnly } from '../../src/http/access';
+import { OrphanetCatalogue, type OrphanetEntry } from '../../src/orphanet/orphanet-catalogue';
 import { type Group, type PendingAssessment, type PublicDiagnosis, DiagnosisCatalogue } from './diagnosis-catalogue.queries';
 import { GroupResponse, PendingAssessmentResponse, PublicDiagnosisResponse } from './diagnosis-catalogue.responses';
 
 @ApiTags('diagnoses')
 @Controller()
 export class DiagnosisCatalogueController {
-  constructor(private readonly catalogue: DiagnosisCatalogue) {}
+  constructor(
+    private readonly catalogue: DiagnosisCatalogue,
+    private readonly orphanet: OrphanetCatalogue,
+  ) {}
 
   @Get('diagnoses')
   @Public()
@@ -29,9 +34,14 @@ export class DiagnosisCatalogueController {
   @Get('assessments/pending')
   @StaffOnly('secretariat')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Proposed diagnoses awaiting assessment, with the applicants waiting for each (secretariat).' })
+  @ApiOperation({
+    summary: 'Proposed diagnoses awaiting assessment, with the applicants waiting for each (secretariat).',
+    description: 'A diagnosis with an ORPHAcode in the imported Orphanet catalogue shows its prevalence and the estimated number of people in Denmark against the rule of thumb (at most about 1,000).',
+  })
   @ApiOkResponse({ type: [PendingAssessmentResponse] })
-  pendingAssessments(): Promise<PendingAssessment[]> {
-    return this.catalogue.pendingAssessments();
+  async pendingAssessments(): Promise<Array<PendingAssessment & { orphanet: OrphanetEntry | null }>> {
+    const pending = await this.catalogue.pendingAssessments();
+    const orphanet = await this.orphanet.byCodes(pending.map((diagnosis) => diagnosis.orphaCode));
+    return pending.map((diagnosis) => ({ ...diagnosis, orphanet: orphanet.get(canonicalOrphaCode(diagnosis.orphaCode) ?? '') ?? null }));
   }
 }

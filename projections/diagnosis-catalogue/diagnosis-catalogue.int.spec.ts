@@ -163,4 +163,18 @@ describe('the diagnosis catalogue', () => {
     const { members } = await tables();
     expect(members.map((row: { member_id: string }) => row.member_id)).not.toContain(stray);
   });
+
+  it('marks an open group that became an association, once: its members stay counted, it leaves the public list', async () => {
+    await applyInOneTransaction(await store.readAll());
+    const marfan = async () => (await catalogue.groups()).find((group) => group.diagnosisId === MARFAN);
+    const before = await marfan();
+    const head = await store.headPosition();
+    const association = { name: 'Marfan Foreningen', url: 'https://marfan.example.dk' };
+    await store.append(diagnosisStream(MARFAN), stored([{ type: 'GroupBecameAssociation', data: { diagnosisId: MARFAN, association, recordedAt: '2026-11-29T12:00:00.000Z' } }]), 'any');
+    const later = await store.readAll({ after: head });
+    await applyInOneTransaction(later);
+    await applyInOneTransaction(later);
+    expect(await marfan()).toEqual({ ...before, status: 'has-association', association });
+    expect((await catalogue.openDiagnoses()).map((diagnosis) => diagnosis.diagnosisId)).not.toContain(MARFAN);
+  });
 });

@@ -31,6 +31,7 @@ const MEMBER_STATUS: Partial<Record<MemberEvent['type'], CatalogueMemberStatus>>
   MemberReferred: 'referred',
   MemberDeclined: 'declined',
   ConsentWithdrawn: 'withdrawn',
+  ConsentLapsed: 'withdrawn',
   // Erased: out of the group (and its size) like a withdrawal; the row holds only ids.
   MemberErased: 'withdrawn',
 };
@@ -51,6 +52,7 @@ export class DiagnosisCatalogueProjector implements Projection {
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const created: NewDiagnosis[] = [];
     const assessed = new Map<string, { status: CatalogueStatus; association: PatientAssociation | null }>();
+    const associations = new Map<string, PatientAssociation>();
     const linked: Array<{ diagnosisId: string; clusterId: string }> = [];
     const members = new Map<string, MemberChange>();
 
@@ -78,6 +80,9 @@ export class DiagnosisCatalogueProjector implements Projection {
           assessed.set(diagnosisId, { status: decision === 'rare' ? 'open' : decision, association: association ?? null });
           continue;
         }
+        case 'GroupBecameAssociation':
+          associations.set(diagnosisEvent.data.diagnosisId, diagnosisEvent.data.association);
+          continue;
         case 'DiagnosesLinked':
           for (const diagnosisId of diagnosisEvent.data.diagnosisIds) linked.push({ diagnosisId, clusterId: diagnosisEvent.data.clusterId });
           continue;
@@ -88,6 +93,7 @@ export class DiagnosisCatalogueProjector implements Projection {
     const touched = new Set<string>(created.map((diagnosis) => diagnosis.diagnosisId));
     if (created.length > 0) await this.create(created, tx);
     if (assessed.size > 0) await this.assess(assessed, tx);
+    if (associations.size > 0) await this.becomeAssociations(associations, tx);
     if (linked.length > 0) await this.link(linked, tx);
     if (members.size > 0) for (const diagnosisId of await this.changeMembers(members, tx)) touched.add(diagnosisId);
     if (touched.size > 0) await this.recount([...touched], tx);
@@ -126,6 +132,17 @@ export class DiagnosisCatalogueProjector implements Projection {
        FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(diagnosis_id, status, association)
        WHERE d.diagnosis_id = u.diagnosis_id AND d.status = 'pending'`,
       [rows.map(([id]) => id), rows.map(([, change]) => change.status), rows.map(([, change]) => (change.association ? JSON.stringify(change.association) : null))],
+    );
+  }
+
+  /** Only an open group becomes an association, so a replayed event changes nothing. */
+  private async becomeAssociations(associations: Map<string, PatientAssociation>, tx: EntityManager): Promise<void> {
+    const rows = [...associations];
+    await tx.query(
+      `UPDATE diagnosis_catalogue d SET status = 'has-association', association = u.association
+       FROM unnest($1::text[], $2::jsonb[]) AS u(diagnosis_id, association)
+       WHERE d.diagnosis_id = u.diagnosis_id AND d.status = 'open'`,
+      [rows.map(([id]) => id), rows.map(([, association]) => JSON.stringify(association))],
     );
   }
 
@@ -183,7 +200,7 @@ export class DiagnosisCatalogueProjector implements Projection {
 function noteMember(members: Map<string, MemberChange>, event: RecordedEvent): void {
   const status = MEMBER_STATUS[event.type as MemberEvent['type']];
   if (status === undefined) return;
-  // Every such event names the member; all but ConsentWithdrawn and MemberErased also name the diagnosis.
+  // Every such event names the member; all but ConsentWithdrawn, ConsentLapsed and MemberErased also name the diagnosis.
   const { memberId, diagnosisId } = event.data as { memberId: string; diagnosisId?: string };
   members.set(memberId, { diagnosisId: diagnosisId ?? members.get(memberId)?.diagnosisId, status, position: event.position.toString() });
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { OrphanetEntryResponse } from '../../src/orphanet/orphanet.responses';
 import type { Group, PendingAssessment, PublicDiagnosis } from './diagnosis-catalogue.queries';
 
 /** OpenAPI descriptions of the catalogue's answers (the shapes are the query service's types). */
@@ -27,4 +28,6 @@ export class PendingAssessmentResponse extends PublicDiagnosisResponse implement
   @ApiProperty({ format: 'date-time' }) proposedAt!: string;
   @ApiProperty() waitingCount!: number;
   @ApiProperty({ type: [String], description: 'Applicants waiting for this assessment, oldest first.' }) waitingMemberIds!: string[];
+  @ApiProperty({ type: OrphanetEntryResponse, nullable: true, description: 'The imported Orphanet entry of the ORPHAcode, if any: its prevalence and the people it stands for in Denmark.' })
+  orphanet!: OrphanetEntryResponse | null;
 }

@@ -13,7 +13,7 @@ export class DeliveryResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   deliveredAt!: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The mail provider’s message id; for a letter, post:<batchId> of the print batch it was posted in.' })
   providerMessageId!: string | null;
 
   @ApiProperty({ description: 'Delivered again after a crash between dispatch and delivery.' })
@@ -62,7 +62,7 @@ export class DisclosureEntryResponse {
   @ApiProperty({ description: 'The reference printed in the message (traces a leaked copy).' })
   listReference!: string;
 
-  @ApiProperty({ enum: ['email', 'portal'] })
+  @ApiProperty({ enum: ['email', 'post', 'portal'], description: 'post: a letter in a print batch, delivered when the secretariat confirms the batch posted.' })
   channel!: string;
 
   @ApiProperty({ description: 'Position of the dispatch event in the event log.' })

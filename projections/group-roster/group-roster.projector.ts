@@ -30,6 +30,7 @@ const ROSTER_EVENTS = new Set<string>([
   'MemberRestricted',
   'RestrictionLifted',
   'ConsentWithdrawn',
+  'ConsentLapsed',
   'MemberErased',
 ] satisfies Array<MemberEvent['type']>);
 
@@ -74,6 +75,7 @@ export function evolveRosterMember(member: RosterMemberState | undefined, record
     case 'RestrictionLifted':
       return { ...member, restricted: false, position };
     case 'ConsentWithdrawn':
+    case 'ConsentLapsed':
     case 'MemberErased':
       // Off the roster for good; only the tombstone stays (no sealed data).
       return { ...member, withdrawn: true, personal: null, position };

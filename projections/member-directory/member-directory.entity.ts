@@ -2,8 +2,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ContactField, Country, Language, Relation, Role, SignUpChannel } from '../../contracts/events/membership.events';
 import type { MemberStatus } from '../../src/membership/member';
 
-/** A member's status in the directory: the member fold's, or 'erased' (GDPR Art. 17: personal data and memberships gone). */
-export type DirectoryStatus = MemberStatus | 'erased';
+/**
+ * A member's status in the directory: the member fold's, 'consent-lapsed' (a consent handed over
+ * at coming of age that nobody confirmed: left like a withdrawal), or 'erased' (GDPR Art. 17:
+ * personal data and memberships gone).
+ */
+export type DirectoryStatus = MemberStatus | 'consent-lapsed' | 'erased';
 
 /** Where a member is with one diagnosis group. */
 export type MembershipStatus = 'awaiting-verification' | 'awaiting-assessment' | 'admitted' | 'referred' | 'declined' | 'withdrawn';

@@ -50,6 +50,8 @@ const DIRECTORY_EVENTS = new Set<string>([
   'MemberReferred',
   'MemberDeclined',
   'ConsentWithdrawn',
+  'ConsentHandOverConfirmed',
+  'ConsentLapsed',
   'ContactDetailsUpdated',
   'MemberRestricted',
   'RestrictionLifted',
@@ -106,12 +108,18 @@ export function evolveDirectoryMember(member: DirectoryMember | undefined, recor
     case 'EmailVerified':
       return { ...member, emailVerified: true, emailChangePending: event.data.purpose === 'email-change' ? false : member.emailChangePending, position };
     case 'ConsentWithdrawn':
+    case 'ConsentLapsed':
       return {
         ...member,
-        status: 'withdrawn',
+        status: event.type === 'ConsentLapsed' ? 'consent-lapsed' : 'withdrawn',
         memberships: member.memberships.map((membership) => (ACTIVE_MEMBERSHIP.has(membership.status) ? { ...membership, status: 'withdrawn' } : membership)),
         position,
       };
+    case 'ConsentHandOverConfirmed': {
+      // The young person's own consent: the record now shows it, not the relative's.
+      const { textVersion, attestedByStaff, confirmedAt } = event.data;
+      return { ...member, consent: { ...member.consent, textVersion, attestedByStaff, givenBy: 'self', givenAt: confirmedAt }, position };
+    }
     case 'ContactDetailsUpdated':
       return { ...member, personal: event.data.personal, country: event.data.country, position };
     case 'MemberRestricted':

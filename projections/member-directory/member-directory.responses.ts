@@ -67,7 +67,10 @@ export class MemberRecordResponse {
   @ApiProperty({ format: 'uuid' })
   memberId!: string;
 
-  @ApiProperty({ enum: ['awaiting-verification', 'awaiting-assessment', 'admitted', 'referred', 'declined', 'withdrawn', 'erased'], description: 'erased: personal data and memberships are gone.' })
+  @ApiProperty({
+    enum: ['awaiting-verification', 'awaiting-assessment', 'admitted', 'referred', 'declined', 'withdrawn', 'consent-lapsed', 'erased'],
+    description: 'consent-lapsed: a consent handed over at coming of age was not confirmed in time (left like a withdrawal). erased: personal data and memberships are gone.',
+  })
   status!: string;
 
   @ApiProperty({ description: 'Restricted (GDPR Art. 18): left off every contact list.' })

@@ -31,13 +31,13 @@ export class MemberMailDiagnosis {
   association!: PatientAssociation | null;
 }
 
-export type MemberMailKind = 'verification' | 'referral' | 'not-rare';
-/** sent · rejected (by the provider, for good) · no-email (paper or phone sign-up) · erased · expired (verification link). */
+export type MemberMailKind = 'verification' | 'referral' | 'not-rare' | 'consent-hand-over' | 'consent-hand-over-relative';
+/** sent · rejected (by the provider, for good) · no-email (paper or phone sign-up) · erased · expired (a verification link, or a hand-over past its date). */
 export type MemberMailOutcome = 'sent' | 'rejected' | 'no-email' | 'erased' | 'expired';
 
 /**
- * One row per event that called for a mail, whatever became of it. Never emptied by a rebuild:
- * it is what keeps a replay of the log from mailing anyone twice.
+ * One row per event and mail it called for (a consent hand-over calls for two), whatever became
+ * of it. Never emptied by a rebuild: it is what keeps a replay of the log from mailing anyone twice.
  */
 @Entity({ name: 'member_mail_dispatches' })
 export class MemberMailDispatch {
@@ -47,7 +47,7 @@ export class MemberMailDispatch {
   @Column('text', { name: 'member_id' })
   memberId!: string;
 
-  @Column('text')
+  @PrimaryColumn('text')
   kind!: MemberMailKind;
 
   @Column('text')

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { DiagnosisEvent, PatientAssociation } from '../../contracts/events/diagnosis.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
-import type { EmailVerificationRequested, MemberEvent, PersonalData } from '../../contracts/events/membership.events';
+import type { ConsentHandOverRequested, EmailVerificationRequested, MemberEvent, PersonalData } from '../../contracts/events/membership.events';
 import { AppConfig } from '../../src/config/app-config';
 import { KeyVault } from '../../src/crypto/key-vault';
 import { Clock } from '../../src/domain/clock';
@@ -29,11 +29,13 @@ export class MailNotSentError extends Error {
 /**
  * Emails a member about their sign-up: the verification link (EmailVerificationRequested), the
  * referral to a patient association (MemberReferred) and the not-rare answer (MemberDeclined),
- * in the member's language. A member without an email address (paper or phone sign-up) and an
- * erased member get nothing. To do so it keeps, from the log, each member's language and sealed
- * personal data and each diagnosis's name and association.
+ * and about the hand-over of a relative's consent (ConsentHandOverRequested: one mail to the
+ * young person, one to the relative), in the member's language. A member without an email
+ * address (paper or phone sign-up) and an erased member get nothing. To do so it keeps, from
+ * the log, each member's language and sealed personal data and each diagnosis's name and
+ * association.
  *
- * Each mail is sent inside the runner's transaction, and the event's row in
+ * Each mail is sent inside the runner's transaction, and its row (event and kind) in
  * member_mail_dispatches is written in that same transaction, so a replay (or a rebuild, which
  * keeps that table) never mails anyone twice. A crash between the send and the commit (or a
  * failure later in the same batch, which the runner then applies event by event) sends that mail
@@ -81,6 +83,7 @@ export class MemberMailReactor implements Projection {
           break;
         }
         case 'DiagnosisAssessed':
+        case 'GroupBecameAssociation':
           await tx.update(MemberMailDiagnosis, { diagnosisId: event.data.diagnosisId }, { association: safeAssociation(event.data.association) });
           break;
         case 'EmailVerificationRequested':
@@ -91,6 +94,11 @@ export class MemberMailReactor implements Projection {
           break;
         case 'MemberDeclined':
           await this.dispatch(recorded.id, 'not-rare', event.data.memberId, tx, () => this.decision('not-rare', event.data, tx));
+          break;
+        case 'ConsentHandOverRequested':
+          for (const kind of ['consent-hand-over', 'consent-hand-over-relative'] as const) {
+            await this.dispatch(recorded.id, kind, event.data.memberId, tx, () => this.handOver(kind, event.data, tx));
+          }
           break;
       }
     }
@@ -103,7 +111,7 @@ export class MemberMailReactor implements Projection {
   }
 
   private async dispatch(eventId: string, kind: MemberMailKind, memberId: string, tx: EntityManager, prepare: () => Promise<Prepared>): Promise<void> {
-    if (await tx.existsBy(MemberMailDispatch, { eventId })) return;
+    if (await tx.existsBy(MemberMailDispatch, { eventId, kind })) return;
     const prepared = await prepare();
     let outcome: MemberMailOutcome;
     let providerMessageId: string | null = null;
@@ -137,7 +145,7 @@ export class MemberMailReactor implements Projection {
     const secret = await this.vault.open<{ token: string; email: string } | undefined>(data.memberId, data.sealed, undefined);
     if (!secret) return { skip: 'erased' };
     const { language, personal } = await this.recipient(data.memberId, tx);
-    const link = `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/verify?token=${encodeURIComponent(secret.token)}`;
+    const link = this.tokenLink('verify', secret.token);
     const rendered = this.templates.render('verification', language, {
       name: personal?.name ?? '',
       link,
@@ -150,9 +158,9 @@ export class MemberMailReactor implements Projection {
   }
 
   private async decision(kind: 'referral' | 'not-rare', data: { memberId: string; diagnosisId: string }, tx: EntityManager): Promise<Prepared> {
-    const { language, personal, known } = await this.recipient(data.memberId, tx);
-    if (known && !personal) return { skip: 'erased' };
-    if (!personal?.email) return { skip: 'no-email' };
+    const to = await this.addressee(data.memberId, tx);
+    if ('skip' in to) return to;
+    const { language, personal } = to;
     const diagnosis = await tx.findOneBy(MemberMailDiagnosis, { diagnosisId: data.diagnosisId });
     const common = { name: personal.name, diagnosisName: diagnosis?.name ?? '', contactEmail: this.config.MAIL_FROM };
     const rendered =
@@ -160,6 +168,39 @@ export class MemberMailReactor implements Projection {
         ? this.templates.render('referral', language, { ...common, association: diagnosis?.association ?? null })
         : this.templates.render('not-rare', language, common);
     return { mail: { to: personal.email, ...rendered, headers: HEADERS } };
+  }
+
+  /**
+   * The consent hand-over's mails. Both go to the member's address, the only one there is (the
+   * relative's): the young person's own message with the link, written to be passed on as it
+   * is, and one asking the relative to pass it on.
+   */
+  private async handOver(kind: 'consent-hand-over' | 'consent-hand-over-relative', data: ConsentHandOverRequested['data'], tx: EntityManager): Promise<Prepared> {
+    // Once the consent may have lapsed, these mails would only mislead.
+    if (new Date(data.lapsesAt) <= this.clock.now()) return { skip: 'expired' };
+    const to = await this.addressee(data.memberId, tx);
+    if ('skip' in to) return to;
+    const common = { consentAge: data.consentAge, lapsesAt: data.lapsesAt, contactEmail: this.config.MAIL_FROM };
+    if (kind === 'consent-hand-over-relative') {
+      return { mail: { to: to.personal.email, ...this.templates.render(kind, to.language, { ...common, name: to.personal.name }), headers: HEADERS } };
+    }
+    const secret = await this.vault.open<{ token: string } | undefined>(data.memberId, data.sealed, undefined);
+    if (!secret) return { skip: 'erased' };
+    const link = this.tokenLink('consent-hand-over', secret.token);
+    return { mail: { to: to.personal.email, ...this.templates.render(kind, to.language, { ...common, relativeName: to.personal.name, link }), headers: HEADERS } };
+  }
+
+  /** A link to one of the service's pages with a one-time token. */
+  private tokenLink(page: string, token: string): string {
+    return `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}`;
+  }
+
+  /** The member as a mail's addressee (language, opened details with an address), or why no mail can go. */
+  private async addressee(memberId: string, tx: EntityManager): Promise<{ language: string; personal: PersonalData & { email: string } } | { skip: 'erased' | 'no-email' }> {
+    const { language, personal, known } = await this.recipient(memberId, tx);
+    if (known && !personal) return { skip: 'erased' };
+    if (!personal?.email) return { skip: 'no-email' };
+    return { language, personal: { ...personal, email: personal.email } };
   }
 
   private async recipient(memberId: string, tx: EntityManager): Promise<{ language: string; personal?: PersonalData; known: boolean }> {

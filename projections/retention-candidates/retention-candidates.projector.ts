@@ -7,7 +7,7 @@ import { type RetentionCandidate, type RetentionStage, applyToCandidate } from '
 /** The projection's name: its checkpoint row. */
 export const RETENTION_CANDIDATES = 'retention-candidates';
 
-const STAGE_EVENTS = new Set(['MemberJoined', 'EmailVerified', 'MemberAdmitted', 'MemberAwaitingAssessment', 'MemberReferred', 'MemberDeclined', 'ConsentWithdrawn', 'MemberErased']);
+const STAGE_EVENTS = new Set(['MemberJoined', 'EmailVerified', 'MemberAdmitted', 'MemberAwaitingAssessment', 'MemberReferred', 'MemberDeclined', 'ConsentWithdrawn', 'ConsentLapsed', 'MemberErased']);
 
 interface Row {
   member_id: string;

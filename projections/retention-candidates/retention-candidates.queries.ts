@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RETENTION_CANDIDATES } from './retention-candidates.projector';
 import type { RetentionStage } from './retention-stage';
 
 @Injectable()
@@ -14,15 +13,5 @@ export class RetentionCandidates {
       [stage, cutoff.toISOString()],
     );
     return rows.map((row) => row.member_id);
-  }
-
-  /** How far into the log this read model is (0 before its first batch). Fails if it stopped at a failing event. */
-  async position(): Promise<bigint> {
-    const [row]: Array<{ position: string; failed_at_position: string | null }> = await this.dataSource.query(
-      'SELECT position::text, failed_at_position::text FROM projection_checkpoints WHERE name = $1',
-      [RETENTION_CANDIDATES],
-    );
-    if (row?.failed_at_position) throw new Error(`the ${RETENTION_CANDIDATES} projection stopped at event position ${row.failed_at_position}`);
-    return BigInt(row?.position ?? 0);
   }
 }

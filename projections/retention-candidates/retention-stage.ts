@@ -4,7 +4,8 @@ import type { MemberEvent } from '../../contracts/events/membership.events';
 /**
  * Where a member stands for the retention policy (src/retention/retention-policy.ts):
  * unverified: signed up, email never verified · referred / declined: referred to a patient
- * association, or the diagnosis was assessed not rare · withdrawn: took part, then withdrew ·
+ * association, or the diagnosis was assessed not rare · withdrawn: took part, then withdrew (or
+ * the consent handed over at coming of age lapsed) ·
  * active: verified and admitted or waiting for an assessment · erased: nothing left to erase.
  */
 export type RetentionStage = 'unverified' | 'referred' | 'declined' | 'withdrawn' | 'active' | 'erased';
@@ -41,6 +42,7 @@ function stageAfter(current: RetentionStage | undefined, event: MemberEvent): Re
     case 'MemberDeclined':
       return 'declined';
     case 'ConsentWithdrawn':
+    case 'ConsentLapsed':
       // Only someone who took part becomes 'withdrawn'; an applicant never admitted keeps the
       // shorter period of their stage (an unverified sign-up that withdraws is still erased after 30 days).
       return current === 'active' ? 'withdrawn' : undefined;

@@ -45,6 +45,11 @@ describe('a member’s retention stage', () => {
     expect(fold([joined, verified(), admitted, restricted, withdrawn])).toEqual(['withdrawn', '2026-01-05']);
   });
 
+  it('counts a consent that lapsed at the hand-over (nobody confirmed it) like a withdrawal', () => {
+    const lapsed: MemberEvent = { type: 'ConsentLapsed', data: { memberId: MEMBER, lapsedAt: AT } };
+    expect(fold([joined, verified(), admitted, lapsed])).toEqual(['withdrawn', '2026-01-04']);
+  });
+
   it('keeps the shorter stage of an applicant never admitted who withdraws', () => {
     expect(fold([joined, withdrawn])).toEqual(['unverified', '2026-01-01']);
     expect(fold([joined, verified(), referred, withdrawn])).toEqual(['referred', '2026-01-03']);

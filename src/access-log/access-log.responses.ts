@@ -13,7 +13,12 @@ export class AccessLogEntryResponse {
   @ApiProperty({ type: Number, nullable: true, description: 'Which API key was used: its index in API_KEYS (never the key).' })
   keyIndex!: number | null;
 
-  @ApiProperty({ enum: ['member', 'roster'], description: 'member: the member’s record was shown; roster: a roster the member was on.' })
+  @ApiProperty({
+    enum: ['member', 'roster', 'print-batch', 'facebook-invitations'],
+    description:
+      'member: the member’s record was shown; roster: a roster the member was on; print-batch: a batch of letters to post that showed their data; ' +
+      'facebook-invitations: the list of members waiting for a Facebook invitation, with them on it.',
+  })
   kind!: string;
 
   @ApiProperty({ format: 'uuid', description: 'The member id (member) or the diagnosis id of the group (roster).' })

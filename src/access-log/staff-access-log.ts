@@ -4,13 +4,19 @@ import type { StaffRole } from '../config/app-config';
 import { Clock } from '../domain/clock';
 import type { Caller } from '../http/access.guard';
 
-/** What a staff look-up showed: one member's record, or a group's roster. */
-export type LookUpKind = 'member' | 'roster';
+/**
+ * What a staff look-up showed: one member's record, a group's roster, a print batch of letters
+ * (src/print), or the members waiting for a Facebook invitation (src/facebook-invitations).
+ */
+export type LookUpKind = 'member' | 'roster' | 'print-batch' | 'facebook-invitations';
 
 export interface LookUp {
   caller: Caller;
   kind: LookUpKind;
-  /** The member id (kind 'member') or the diagnosis id of the group (kind 'roster'). */
+  /**
+   * The member id (kind 'member'), the diagnosis id of the group (kind 'roster'), the batch id
+   * (kind 'print-batch') or the list's fixed id (kind 'facebook-invitations').
+   */
   subject: string;
   /** Every member whose personal data the look-up showed. */
   memberIds: readonly string[];

@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBase64, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
 
 const PORT_RULE = 'must be a whole number from 0 to 65535';
+const OIDC_ROLE_LIST = /^(?:secretariat|dpo):[^,\s]+(?:,(?:secretariat|dpo):[^,\s]+)*$/;
 const ROLE_KEY_LIST = /^(?:(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})(?:,(?:secretariat|dpo):[A-Za-z0-9._~+/=-]{16,})*$/;
 
 /**
@@ -46,6 +47,11 @@ export class AppConfig {
   @IsEmail()
   MAIL_FROM!: string;
 
+  /** The secretariat's postal address, its lines separated by commas: printed on every letter (members without email get their mail by post). */
+  @IsString()
+  @Matches(/^[^,]+(,[^,]+){1,4}$/, { message: 'must be two to five address lines separated by commas' })
+  LETTER_RETURN_ADDRESS!: string;
+
   /** Where people reach the service: the base of links in emails (e.g. the email verification link). */
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http:// or https:// URL' })
   PUBLIC_URL!: string;
@@ -61,6 +67,47 @@ export class AppConfig {
   @IsBase64({}, { message: 'must be base64 of 32 random bytes' })
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
   MASTER_KEY?: string;
+
+  /** Staff sign-in with the organisation's identity provider: the `iss` its tokens carry. Unset: API keys only. */
+  @ValidateIf((config: AppConfig) => config.OIDC_ISSUER !== undefined || config.OIDC_AUDIENCE !== undefined || config.OIDC_JWKS_URL !== undefined)
+  @IsString({ message: 'is required when OIDC_AUDIENCE or OIDC_JWKS_URL is set' })
+  OIDC_ISSUER?: string;
+
+  /** The `aud` a token must carry: this service's client id or API identifier at the identity provider. */
+  @ValidateIf((config: AppConfig) => config.OIDC_ISSUER !== undefined || config.OIDC_AUDIENCE !== undefined)
+  @IsString({ message: 'is required when OIDC_ISSUER is set' })
+  OIDC_AUDIENCE?: string;
+
+  /** Where the identity provider publishes its signing keys (JWKS). */
+  @ValidateIf((config: AppConfig) => config.OIDC_ISSUER !== undefined || config.OIDC_JWKS_URL !== undefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be the http(s) URL of the JWKS; it is required when OIDC_ISSUER is set' })
+  OIDC_JWKS_URL?: string;
+
+  /** The token claim holding the staff member's roles (a string or a list of strings). */
+  @Matches(/^\S+$/, { message: 'must be a claim name' })
+  OIDC_ROLE_CLAIM!: string;
+
+  /** Comma-separated role:value pairs: a token whose role claim holds `value` acts as `role` (secretariat or dpo). */
+  @Matches(OIDC_ROLE_LIST, { message: 'must be comma-separated role:value pairs (roles secretariat, dpo)' })
+  OIDC_ROLES!: string;
+
+  /** The bearer token that GET /metrics asks for. Unset: /metrics refuses every caller. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._~+/=-]{16,}$/, { message: 'must be 16 or more characters (letters, digits, ._~+/=-)' })
+  METRICS_TOKEN?: string;
+
+  /** pretty: Nest's coloured lines for people; json: one JSON object per line for a log collector. */
+  @IsIn(['pretty', 'json'])
+  LOG_FORMAT!: 'pretty' | 'json';
+
+  /**
+   * The reverse proxies in front of the service, whose X-Forwarded-For names the client (Express's
+   * 'trust proxy': a number of hops, or addresses and subnets such as `loopback,10.0.0.0/8`). Unset:
+   * the client is whoever connects, so behind a proxy every client would share one rate limit.
+   */
+  @IsOptional()
+  @Matches(/^(?:\d+|[0-9A-Za-z.:/]+(?:,[0-9A-Za-z.:/]+)*)$/, { message: 'must be a number of proxies, or comma-separated proxy addresses or subnets' })
+  TRUST_PROXY?: string;
 
   /**
    * How long after a member is admitted their group's updated contact list goes out: members
@@ -113,6 +160,13 @@ export class AppConfig {
   @Min(1, { message: 'must be a whole number of seconds from 1 to 86400' })
   @Max(86_400, { message: 'must be a whole number of seconds from 1 to 86400' })
   SIGN_IN_LIMIT_WINDOW_SECONDS!: number;
+
+  /** Admitted members from which a group shows on the "ready for an association" list (GET /associations/ready). */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number of members from 2 to 10000' })
+  @Min(2, { message: 'must be a whole number of members from 2 to 10000' })
+  @Max(10_000, { message: 'must be a whole number of members from 2 to 10000' })
+  ASSOCIATION_READY_SIZE!: number;
 }
 
 export type ListDelivery = 'email' | 'portal' | 'member-choice';
@@ -135,8 +189,12 @@ const DEFAULTS: Record<string, string> = {
   MAIL_TRANSPORT: 'file',
   AWS_REGION: 'eu-north-1',
   MAIL_FROM: 'netvaerket@sjaeldnediagnoser.dk',
+  LETTER_RETURN_ADDRESS: 'Sjældne Diagnoser, Fruebjergvej 3, 2100 København Ø',
   PUBLIC_URL: 'http://localhost:3000',
   API_KEYS: '',
+  OIDC_ROLE_CLAIM: 'roles',
+  OIDC_ROLES: 'secretariat:secretariat,dpo:dpo',
+  LOG_FORMAT: 'pretty',
   LIST_UPDATE_DEBOUNCE_SECONDS: '300',
   LIST_DELIVERY: 'email',
   SIGN_IN_LINK_TTL_MINUTES: '15',
@@ -144,6 +202,7 @@ const DEFAULTS: Record<string, string> = {
   SIGN_IN_LIMIT_PER_CLIENT: '30',
   SIGN_IN_LIMIT_PER_ADDRESS: '5',
   SIGN_IN_LIMIT_WINDOW_SECONDS: '900',
+  ASSOCIATION_READY_SIZE: '15',
 };
 const KNOWN = [
   'PORT',
@@ -155,9 +214,18 @@ const KNOWN = [
   'SES_ENDPOINT',
   'AWS_REGION',
   'MAIL_FROM',
+  'LETTER_RETURN_ADDRESS',
   'PUBLIC_URL',
   'API_KEYS',
   'MASTER_KEY',
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'OIDC_JWKS_URL',
+  'OIDC_ROLE_CLAIM',
+  'OIDC_ROLES',
+  'METRICS_TOKEN',
+  'LOG_FORMAT',
+  'TRUST_PROXY',
   'LIST_UPDATE_DEBOUNCE_SECONDS',
   'LIST_DELIVERY',
   'SIGN_IN_LINK_TTL_MINUTES',
@@ -165,7 +233,11 @@ const KNOWN = [
   'SIGN_IN_LIMIT_PER_CLIENT',
   'SIGN_IN_LIMIT_PER_ADDRESS',
   'SIGN_IN_LIMIT_WINDOW_SECONDS',
+  'ASSOCIATION_READY_SIZE',
 ] as const;
+
+/** The names of every variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = KNOWN;
 
 /**
  * Reads and validates the configuration. Empty variables count as unset. The error names each
@@ -184,6 +256,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+/** OIDC_ROLES as a map from role-claim value to the staff role it grants. */
+export function parseOidcRoles(oidcRoles: string): Map<string, StaffRole> {
+  return new Map(
+    oidcRoles.split(',').map((pair) => {
+      const separator = pair.indexOf(':');
+      return [pair.slice(separator + 1), pair.slice(0, separator) as StaffRole];
+    }),
+  );
 }
 
 export function parseApiKeys(apiKeys: string): ApiKey[] {

@@ -1,4 +1,4 @@
-import type { ListEntry } from '../../contracts/events/contact-list.events';
+import type { ListEntry, MessageChannel } from '../../contracts/events/contact-list.events';
 import type { ContactField, PersonalData, PostalAddress } from '../../contracts/events/membership.events';
 import { type ListableMember, type Listability, recipientView } from './listability';
 
@@ -87,7 +87,7 @@ export function groupEntries({ diagnosisId, listability, personal, digest }: Gro
 
 /**
  * A version of a group's list (groupEntries), the pending newcomers on it, and who receives it:
- * the group's listable members who have an email address (to send the list, or the notice of it).
+ * the group's listable members who can be reached (by email, or by post: see channelOf).
  */
 export function planContactList(input: GroupListInput & { pendingNewcomers: readonly string[] }): ListPlan {
   const { diagnosisId, listability, personal } = input;
@@ -97,7 +97,7 @@ export function planContactList(input: GroupListInput & { pendingNewcomers: read
   const newcomerSet = new Set(newcomers);
   const recipients = listability
     .recipients(diagnosisId)
-    .filter((member) => Boolean(personal.get(member.memberId)?.email))
+    .filter((member) => channelOf(personal.get(member.memberId)) !== undefined)
     .map((member) => ({
       recipientId: member.memberId,
       kind: newcomerSet.has(member.memberId) ? ('welcome' as const) : ('update' as const),
@@ -110,6 +110,17 @@ export function planContactList(input: GroupListInput & { pendingNewcomers: read
 /** A recipient in Greenland (a third country) sees only the entries that allow the transfer. */
 export function seesGreenlandOnly(recipient: ListableMember): boolean {
   return recipient.country === 'GL';
+}
+
+/**
+ * How messages reach a member: by email, or by post when they have no email address (a paper or
+ * phone sign-up entered by staff; such a member cannot sign in either, so they get the lists
+ * themselves by post whatever LIST_DELIVERY says). Undefined: no way at all (data erased).
+ */
+export function channelOf(personal: PersonalData | null | undefined): MessageChannel | undefined {
+  if (personal?.email) return 'email';
+  if (personal?.address?.street) return 'post';
+  return undefined;
 }
 
 /**
@@ -128,6 +139,19 @@ export function numberedView<Entry extends { subjectId: string; greenland: boole
   greenlandOnly: boolean,
 ): Array<Entry & { number: number }> {
   return recipientView(entries, recipientId, greenlandOnly).map((entry, index) => ({ ...entry, number: index + 1 }));
+}
+
+/** Whether a message may show these fields of a member. */
+export type ShowRule = (subjectId: string, fields: readonly ContactField[]) => boolean;
+
+/**
+ * What a letter to the recipient may show as the fold has it now (a letter is printed days after
+ * its dispatch): only what a list built now could show them. Undefined: they may receive no list
+ * or correction any more (withdrawn, restricted, erased).
+ */
+export function letterShowRule(listability: Listability, recipientId: string): ShowRule | undefined {
+  if (!listability.isListable(recipientId)) return undefined;
+  return (subjectId, fields) => listability.unlawfulness(recipientId, subjectId, fields) === undefined;
 }
 
 /** A list would show someone it may not: a bug, never sent. Names the rule, never a person. */

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../contracts/events/domain-event';
 import type { Country, PersonalData } from '../../contracts/events/membership.events';
-import { assertLawful, entryOf, listDeliveryOf, numberedView, planContactList, UnlawfulListError } from './contact-list-building';
+import { assertLawful, channelOf, entryOf, listDeliveryOf, numberedView, planContactList, UnlawfulListError } from './contact-list-building';
 import { correctionKey, deletionKey, dispatchIdOf, listKey, listReferenceOf } from './dispatch-keys';
 import { Listability } from './listability';
 
@@ -64,10 +64,10 @@ describe('building a contact list', () => {
     });
     const [anna, bo] = plan.entries;
     expect(anna).toEqual({ subjectId: 'anna', fields: ['phone'], greenland: false, values: { name: 'Anna Ødegård', phone: '+4520123456' }, digest: `digest(${JSON.stringify({ name: 'Anna Ødegård', phone: '+4520123456' })})` });
-    // A paper sign-up without email cannot show one, and does not receive the list.
+    // A paper sign-up without email cannot show one, and receives the list all the same (by post).
     expect(bo.fields).toEqual(['address']);
     expect(bo.values).toEqual({ name: 'Bo Ærø', address: { street: 'Æblevej 1', postalCode: '5000', city: 'Odense', country: 'DK' } });
-    expect(plan.recipients.map((recipient) => recipient.recipientId)).toEqual(['anna']);
+    expect(plan.recipients.map((recipient) => recipient.recipientId)).toEqual(['anna', 'bo']);
   });
 
   it('leaves off withdrawn, restricted, erased and unadmitted members, as recipients too', () => {
@@ -170,6 +170,12 @@ describe('dispatch keys and references', () => {
 });
 
 describe('how a recipient gets their lists', () => {
+  it('sends by email to a member with an address, by post to one without (a paper or phone sign-up), and not at all once their data is gone', () => {
+    expect(channelOf(person('Anna Ødegård'))).toBe('email');
+    expect(channelOf(person('Bo Ærø', { email: undefined }))).toBe('post');
+    expect([channelOf(null), channelOf(undefined)]).toEqual([undefined, undefined]);
+  });
+
   it('follows the deployment, or where members choose, their choice (email until they make one)', () => {
     expect([listDeliveryOf('email', 'portal'), listDeliveryOf('portal', 'email'), listDeliveryOf('portal', null)]).toEqual(['email', 'portal', 'portal']);
     expect([listDeliveryOf('member-choice', null), listDeliveryOf('member-choice', 'portal'), listDeliveryOf('member-choice', 'email')]).toEqual(['email', 'portal', 'email']);

@@ -4,7 +4,14 @@ import type { DeletionReason } from './dispatch-keys';
 
 /** What a message is about. A portal recipient's list or correction goes out as a notice (render.kind), keyed as the message it stands in for. */
 export type OutboxKind = 'list' | 'correction' | 'deletion';
-export type OutboxState = 'planned' | 'dispatched' | 'delivered' | 'failed' | 'skipped';
+/**
+ * queued: a letter (channel post) in the print queue: the sender is done with it, its sealed
+ * copies stay until the secretariat confirms the print batch posted (src/print).
+ */
+export type OutboxState = 'planned' | 'dispatched' | 'queued' | 'delivered' | 'failed' | 'skipped';
+
+/** The print queue's source name of the contact lists' letters (src/print/letter-source.ts). */
+export const LETTER_SOURCE = 'contact-list';
 
 /** What a message needs to be rendered again, besides sealed data: no personal data. */
 export type RenderParams =
@@ -82,6 +89,12 @@ export async function insertOutbox(db: Pick<PoolClient, 'query'>, messages: read
 /** The messages not settled yet (planned or dispatched), oldest first. */
 export async function openOutbox(pool: Pool): Promise<OutboxMessage[]> {
   const result = await pool.query<OutboxRow>(`SELECT ${COLUMNS} FROM contact_list_outbox WHERE state IN ('planned', 'dispatched') ORDER BY created_at, dispatch_id`);
+  return result.rows.map(fromRow);
+}
+
+/** The messages with these dispatch ids, in that state. */
+export async function readOutbox(pool: Pool, dispatchIds: readonly string[], state: OutboxState): Promise<OutboxMessage[]> {
+  const result = await pool.query<OutboxRow>(`SELECT ${COLUMNS} FROM contact_list_outbox WHERE dispatch_id = ANY($1::uuid[]) AND state = $2`, [dispatchIds, state]);
   return result.rows.map(fromRow);
 }
 

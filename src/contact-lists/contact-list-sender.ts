@@ -17,10 +17,11 @@ import { KeyVault } from '../crypto/key-vault';
 import { Clock } from '../domain/clock';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { DATABASE_URL } from '../infrastructure.module';
-import { type ContactListEntryView, MailTemplates, type RenderedEntry } from '../mail/mail-templates';
+import { type ContactListEntryView, MailTemplates, type RenderedEntry, type RenderedMail } from '../mail/mail-templates';
 import { MailRejectedError, MailTransport, type OutgoingMail } from '../mail/mail-transport';
-import { assertLawful, entryOf, listDeliveryOf, numberedView, planContactList, type ShownValues, shownValues } from './contact-list-building';
-import { type DispatchEvent, insertOutbox, openOutbox, type OutboxMessage, OutboxWriter, type RenderParams } from './contact-list-outbox';
+import { queueLetters } from '../print/print-queue';
+import { assertLawful, channelOf, entryOf, listDeliveryOf, numberedView, planContactList, type ShowRule, type ShownValues, shownValues } from './contact-list-building';
+import { type DispatchEvent, insertOutbox, LETTER_SOURCE, openOutbox, type OutboxMessage, OutboxWriter, type RenderParams } from './contact-list-outbox';
 import { entryDigest, listReferenceFor, openPlanned } from './contact-list-vault';
 import { correctionKey, dispatchIdOf, eventIdOf, listKey } from './dispatch-keys';
 import { Listability } from './listability';
@@ -73,6 +74,13 @@ interface VersionRow {
   newcomers: string[];
 }
 
+/** A message rendered for its recipient (whose data it also returns), and the members whose data it shows. */
+export interface RenderedMessage {
+  recipient: PersonalData;
+  mail: RenderedMail;
+  shows: string[];
+}
+
 /** How a message is to be delivered: its dispatch still to be recorded, and whether it may have gone out already. */
 interface Delivery {
   message: OutboxMessage;
@@ -96,6 +104,12 @@ interface Delivery {
  * A recipient who gets their lists in self-service (LIST_DELIVERY=portal, or their own choice
  * where members choose) is sent, instead of a list or a correction, a notice that carries no
  * data about anyone (ListNoticeDispatched) and a sign-in link; the disclosure is each view.
+ *
+ * A recipient without an email address (a paper or phone sign-up) gets everything by post: the
+ * same messages, dispatched with channel 'post' in the same order, and then put into the print
+ * queue (src/print) instead of the transport (outbox state 'queued'). The letter is rendered
+ * when the secretariat downloads its batch, and its delivery recorded when they confirm the
+ * batch posted (src/contact-lists/contact-list-letters.ts).
  *
  * Per message: the plan goes into the outbox; ContactListDispatched (CorrectionDispatched,
  * DeletionNoticeDispatched) is appended to `dispatch-<dispatchId>` with 'no_stream' BEFORE the
@@ -254,6 +268,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       const dispatchId = dispatchIdOf(idempotencyKey);
       const listReference = listReferenceFor(this.vault, dispatchId);
       const member = work.members.get(recipientId);
+      const post = channelOf(opened.get(recipientId)) === 'post';
       const welcome = recipient.kind === 'welcome';
       const common = {
         dispatchId,
@@ -271,7 +286,8 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
         attempts: 0,
         failure: null,
       };
-      if (this.portal(member)) {
+      // A member without email cannot sign in: they get the list itself, by post.
+      if (!post && this.portal(member)) {
         return {
           ...common,
           event: { type: 'ListNoticeDispatched', data: { dispatchId, recipientId, diagnosisId, reason: 'list-updated', listVersion: version, listReference, idempotencyKey, channel: 'email' } },
@@ -283,7 +299,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
         ...common,
         event: {
           type: 'ContactListDispatched',
-          data: { dispatchId, recipientId, diagnosisId, listVersion: version, builtAtPosition, view: { greenlandOnly }, listReference, idempotencyKey, channel: 'email' },
+          data: { dispatchId, recipientId, diagnosisId, listVersion: version, builtAtPosition, view: { greenlandOnly }, listReference, idempotencyKey, channel: post ? 'post' : 'email' },
         },
         render: { kind: 'list', listReference, welcome, greenlandOnly },
       };
@@ -393,13 +409,14 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       });
       const facts = listability.member(subjectId);
       if (!subject || !facts || !subjectData) return skipped('subject-erased');
-      if (!recipient || !opened.get(recipientId)?.email) return skipped('no-address');
+      const channel = channelOf(opened.get(recipientId));
+      if (!recipient || !channel) return skipped('no-address');
       const entry = entryOf(facts, subjectData, entryDigest(this.vault));
       // A correction shows the member's data again: only where a list could show it now.
       const unlawful = listability.unlawfulness(recipientId, subjectId, entry.fields);
       if (unlawful) return skipped(unlawful);
       const listReference = listReferenceFor(this.vault, dispatchId);
-      if (this.portal(recipient)) {
+      if (channel === 'email' && this.portal(recipient)) {
         // The corrected entry is shown at the recipient's next view; the notice repeats nothing of it.
         return {
           ...base,
@@ -436,7 +453,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
             entry: { subjectId, fields: entry.fields, digest: entry.digest, greenland: entry.greenland },
             builtAtPosition,
             listReference,
-            channel: 'email',
+            channel,
           },
         },
         recipientPersonal: recipient.personal,
@@ -454,7 +471,8 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       const { dispatchId, recipientId, subjectId, reason } = notice;
       const recipient = work.members.get(recipientId);
       const listReference = listReferenceFor(this.vault, dispatchId);
-      const deliverable = Boolean(opened.get(recipientId)?.email);
+      const channel = channelOf(opened.get(recipientId));
+      const deliverable = channel !== undefined;
       return {
         dispatchId,
         idempotencyKey: notice.idempotencyKey,
@@ -465,7 +483,7 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
         diagnosisId: null,
         listVersion: null,
         state: deliverable ? 'planned' : 'skipped',
-        event: deliverable ? { type: 'DeletionNoticeDispatched', data: { dispatchId, recipientId, subjectId, reason, listReference, channel: 'email' } } : null,
+        event: channel ? { type: 'DeletionNoticeDispatched', data: { dispatchId, recipientId, subjectId, reason, listReference, channel } } : null,
         language: recipient?.language ?? 'da',
         recipientPersonal: deliverable ? (recipient?.personal ?? null) : null,
         subjectPersonal: null,
@@ -551,12 +569,9 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       }
       await this.outbox.update({ dispatchId, state: 'dispatched' });
     }
+    if (message.event?.data.channel === 'post') return this.queueLetter(message, correlationId);
     const mail = await this.render(message);
-    if (!mail) {
-      await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt: message.attempts, reason: 'NoAddress', final: true } }, correlationId);
-      await this.outbox.update({ dispatchId, state: 'failed', failure: 'NoAddress' });
-      return;
-    }
+    if (!mail) return this.noAddress(message, correlationId);
     const firstAttempt = message.attempts + 1;
     for (let attempt = firstAttempt; ; attempt++) {
       let providerMessageId: string;
@@ -580,6 +595,24 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
+  /**
+   * A letter goes into the print queue instead of the transport (its dispatch is in the log
+   * already); it is rendered when its batch is downloaded, and delivered when the batch is
+   * confirmed posted. Queueing again after a crash changes nothing.
+   */
+  private async queueLetter(message: OutboxMessage, correlationId: string): Promise<void> {
+    if (!message.recipientPersonal) return this.noAddress(message, correlationId);
+    await queueLetters(this.pool, [{ letterId: message.dispatchId, source: LETTER_SOURCE, kind: message.kind, recipientId: message.recipientId }], this.clock.now());
+    await this.outbox.update({ dispatchId: message.dispatchId, state: 'queued' });
+  }
+
+  /** The recipient can no longer be reached (erased since the message was planned). */
+  private async noAddress(message: OutboxMessage, correlationId: string): Promise<void> {
+    const { dispatchId } = message;
+    await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt: message.attempts, reason: 'NoAddress', final: true } }, correlationId);
+    await this.outbox.update({ dispatchId, state: 'failed', failure: 'NoAddress' });
+  }
+
   private async record(dispatchId: string, event: { type: string; data: unknown }, correlationId: string): Promise<void> {
     this.wrote(await this.store.append(dispatchStream(dispatchId), [this.newEvent(event, correlationId)], 'stream_exists'));
   }
@@ -588,66 +621,91 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     if (position > this.watermark) this.watermark = position;
   }
 
-  /** The message as its recipient gets it; undefined when they have no readable address any more. */
+  /** The message as its recipient gets it by email; undefined when they have no readable address any more. */
   private async render(message: OutboxMessage): Promise<OutgoingMail | undefined> {
-    if (!message.recipientPersonal) return undefined;
-    const [recipient] = await this.vault.openMany<PersonalData | null>([{ subjectId: message.recipientId, sealed: message.recipientPersonal }], null);
-    if (!recipient?.email) return undefined;
-    const common = { name: recipient.name, listReference: message.render.listReference, contactEmail: this.config.MAIL_FROM };
-    const rendered = await this.renderParts(message, message.render, common);
-    return { to: recipient.email, ...rendered, headers: HEADERS };
+    const rendered = await this.renderMessage(message);
+    if (!rendered?.recipient.email) return undefined;
+    return { to: rendered.recipient.email, ...rendered.mail, headers: HEADERS };
   }
 
-  private async renderParts(message: OutboxMessage, render: RenderParams, common: { name: string; listReference: string; contactEmail: string }) {
+  /**
+   * A message in its recipient's language (an email's parts, or a letter's text), with the
+   * recipient's data. `mayShow` withholds entries (shown as removed); a correction whose entry
+   * is withheld is not rendered at all. Undefined too when the recipient can no longer be read.
+   */
+  async renderMessage(message: OutboxMessage, mayShow: ShowRule = () => true): Promise<RenderedMessage | undefined> {
+    if (!message.recipientPersonal) return undefined;
+    const [recipient] = await this.vault.openMany<PersonalData | null>([{ subjectId: message.recipientId, sealed: message.recipientPersonal }], null);
+    if (!recipient) return undefined;
+    const common = { name: recipient.name, listReference: message.render.listReference, contactEmail: this.config.MAIL_FROM };
+    const rendered = await this.renderParts(message, message.render, common, mayShow);
+    return rendered && { recipient, ...rendered };
+  }
+
+  private async renderParts(
+    message: OutboxMessage,
+    render: RenderParams,
+    common: { name: string; listReference: string; contactEmail: string },
+    mayShow: ShowRule,
+  ): Promise<{ mail: RenderedMail; shows: string[] } | undefined> {
     switch (render.kind) {
       case 'list': {
         const version = await this.version(message.diagnosisId as string, message.listVersion as number);
         let newcomerCount = 0;
+        const shows: string[] = [];
         const parts = numberedView(version.entries, message.recipientId, render.greenlandOnly).map((entry) => {
           const newcomer = !render.welcome && version.newcomers.has(entry.subjectId);
           if (newcomer) newcomerCount++;
-          const key = `${message.language}|${entry.subjectId}|${entry.number}|${newcomer}`;
+          const values = entry.values && mayShow(entry.subjectId, entry.fields) ? entry.values : null;
+          if (values) shows.push(entry.subjectId);
+          const key = `${message.language}|${entry.subjectId}|${entry.number}|${newcomer}|${values !== null}`;
           let part = version.rendered.get(key);
           if (!part) {
-            part = this.templates.listEntry(message.language, entryView(entry.number, entry.values, newcomer));
+            part = this.templates.listEntry(message.language, entryView(entry.number, values, newcomer));
             version.rendered.set(key, part);
           }
           return part;
         });
         const data = { ...common, diagnosisName: version.diagnosisName, entries: this.templates.listEntries(parts), greenlandOnly: render.greenlandOnly };
-        return render.welcome
+        const mail = render.welcome
           ? this.templates.render('contact-list-welcome', message.language, data)
           : this.templates.render('contact-list-update', message.language, { ...data, newcomerCount });
+        return { mail, shows };
       }
       case 'correction': {
+        const subjectId = message.subjectId as string;
         const fields = message.event?.type === 'CorrectionDispatched' ? message.event.data.entry.fields : [];
-        const [subject] = message.subjectPersonal
-          ? await this.vault.openMany<PersonalData | null>([{ subjectId: message.subjectId as string, sealed: message.subjectPersonal }], null)
-          : [null];
-        return this.templates.render('correction', message.language, {
+        if (!mayShow(subjectId, fields)) return undefined;
+        const [subject] = message.subjectPersonal ? await this.vault.openMany<PersonalData | null>([{ subjectId, sealed: message.subjectPersonal }], null) : [null];
+        const mail = this.templates.render('correction', message.language, {
           ...common,
           correctedListReference: render.correctedListReference,
           entryNumber: render.entryNumber,
           listedAt: render.listedAt,
           entry: this.templates.listEntries([this.templates.listEntry(message.language, entryView(render.entryNumber, subject ? shownValues(subject, fields) : null, false))]),
         });
+        return { mail, shows: subject ? [subjectId] : [] };
       }
-      case 'deletion':
-        return this.templates.render('deletion-notice', message.language, {
+      case 'deletion': {
+        const mail = this.templates.render('deletion-notice', message.language, {
           ...common,
           heldListReference: render.heldListReference,
           entryNumber: render.entryNumber,
           listedAt: render.listedAt,
         });
-      case 'notice':
+        return { mail, shows: [] };
+      }
+      case 'notice': {
         // Not even the recipient's own name: a notice is readable by anyone who sees the mailbox.
-        return this.templates.render('contact-list-notice', message.language, {
+        const mail = this.templates.render('contact-list-notice', message.language, {
           listReference: common.listReference,
           contactEmail: common.contactEmail,
           signInLink: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/me/sign-in`,
           welcome: render.welcome,
           corrected: render.corrected,
         });
+        return { mail, shows: [] };
+      }
     }
   }
 
@@ -693,15 +751,15 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     };
   }
 
-  /** A version whose messages are all settled keeps no sealed copy of its members' data. */
-  private async settleVersions(versions: Array<[string, number]>): Promise<void> {
+  /** A version whose messages are all settled (a letter once its batch is posted) keeps no sealed copy of its members' data. */
+  async settleVersions(versions: Array<[string, number]>): Promise<void> {
     if (versions.length === 0) return;
     await this.pool.query(
       `UPDATE contact_list_sender_versions v SET sealed = NULL
        FROM unnest($1::uuid[], $2::integer[]) AS s(diagnosis_id, version)
        WHERE v.diagnosis_id = s.diagnosis_id AND v.version = s.version AND v.state = 'published' AND v.sealed IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM contact_list_outbox o
-                         WHERE o.kind = 'list' AND o.diagnosis_id = v.diagnosis_id AND o.list_version = v.version AND o.state IN ('planned', 'dispatched'))`,
+                         WHERE o.kind = 'list' AND o.diagnosis_id = v.diagnosis_id AND o.list_version = v.version AND o.state IN ('planned', 'dispatched', 'queued'))`,
       [versions.map(([diagnosisId]) => diagnosisId), versions.map(([, version]) => version)],
     );
     for (const [diagnosisId, version] of versions) this.versions.delete(versionKey(diagnosisId, version));

@@ -62,7 +62,7 @@ export class ContactListViewing {
 
   /** The viewer's lists, recorded as shown; undefined when the planner did not catch up in time. */
   async view(viewerId: string, context: CommandContext): Promise<MyContactLists | undefined> {
-    const state = await this.caughtUp(viewerId);
+    const state = await caughtUpGroupState(this.store, this.pool, viewerId);
     if (!state) return undefined;
     const listability = Listability.restore(
       [...state.members.values()].map((member) => member.facts),
@@ -95,21 +95,24 @@ export class ContactListViewing {
       groups: [{ diagnosisId, diagnosisName: state.diagnosisName, listReference, builtAtPosition, entries: shown.map((entry) => ({ number: entry.number, ...entry.values })) }],
     };
   }
+}
 
-  /** The planner's state of the viewer's group once it has seen the log's head as of now. */
-  private async caughtUp(viewerId: string): Promise<GroupState | undefined> {
-    const head = await this.store.headPosition();
-    const deadline = Date.now() + CATCH_UP_MS;
-    for (;;) {
-      const client = await this.pool.connect();
-      let state: GroupState | undefined;
-      try {
-        state = await readGroupState(client, viewerId, head);
-      } finally {
-        client.release();
-      }
-      if (state || Date.now() > deadline) return state;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+/**
+ * The planner's state of a member's group once it has seen the log's head as of now (so that a
+ * change just made counts); undefined when it did not catch up in time.
+ */
+export async function caughtUpGroupState(store: EventStore, pool: Pool, memberId: string): Promise<GroupState | undefined> {
+  const head = await store.headPosition();
+  const deadline = Date.now() + CATCH_UP_MS;
+  for (;;) {
+    const client = await pool.connect();
+    let state: GroupState | undefined;
+    try {
+      state = await readGroupState(client, memberId, head);
+    } finally {
+      client.release();
     }
+    if (state || Date.now() > deadline) return state;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

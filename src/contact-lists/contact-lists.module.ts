@@ -10,6 +10,6 @@ import { ContactListViewingController } from './contact-list-viewing.controller'
 @Module({
   controllers: [ContactListViewingController],
   providers: [ContactListSender, ContactListViewing, { provide: CONTACT_LIST_SENDER_OPTIONS, useValue: DEFAULT_SENDER_OPTIONS }],
-  exports: [ContactListSender],
+  exports: [ContactListSender, ContactListViewing],
 })
 export class ContactListsModule {}

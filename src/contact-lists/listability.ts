@@ -76,6 +76,7 @@ export class Listability {
         member.diagnosisId = event.data.diagnosisId;
         break;
       case 'ConsentWithdrawn':
+      case 'ConsentLapsed':
         member.withdrawn = true;
         break;
       case 'MemberRestricted':

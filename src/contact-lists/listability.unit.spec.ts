@@ -35,6 +35,7 @@ describe('listability: who may be on which list', () => {
 
   it.each([
     ['withdrawn', 'ConsentWithdrawn'],
+    ['lapsed (a consent handed over that nobody confirmed)', 'ConsentLapsed'],
     ['restricted', 'MemberRestricted'],
     ['erased', 'MemberErased'],
   ])('a %s member is on no list and receives none', (_, type) => {

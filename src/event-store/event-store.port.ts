@@ -46,7 +46,8 @@ export interface Subscription {
 
 /**
  * The event-store port. Every adapter passes the shared contract suite in
- * test/event-store.contract.ts.
+ * test/event-store.contract.ts. Besides WrongExpectedRevisionError, the EventStoreDB adapter
+ * reports each of its client's failures as EventStoreUnavailableError or EventStoreRefusedError.
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
@@ -74,6 +75,36 @@ export class WrongExpectedRevisionError extends Error {
     readonly actual: number | 'no_stream',
   ) {
     super(`Stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * The event store could not be reached or did not answer in time (a lost connection, a leader
+ * election, a deadline). Trying again later may succeed. After a failed append the events may or
+ * may not have been written: appending them again with the same event ids is safe. Maps to 503.
+ */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(
+    /** What the adapter saw, as a short word (e.g. 'unavailable', 'not-leader'): never data. */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`The event store is unavailable (${reason})`, options);
+  }
+}
+
+/** Why the event store refused a request for good; trying again will not help. */
+export type EventStoreRefusal = 'access-denied' | 'stream-deleted' | 'not-found' | 'too-large' | 'invalid-request' | 'unsupported';
+
+/** The event store refused the request (permissions, a deleted stream, a too large append, ...). Maps to 500. */
+export class EventStoreRefusedError extends Error {
+  override readonly name = 'EventStoreRefusedError';
+  constructor(
+    readonly refusal: EventStoreRefusal,
+    options?: ErrorOptions,
+  ) {
+    super(`The event store refused the request (${refusal})`, options);
   }
 }
 

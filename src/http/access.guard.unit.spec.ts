@@ -101,4 +101,48 @@ describe('the access guard', () => {
       expect(await rejection(() => guard.canActivate(contextFor(memberOnly, `Bearer ${DPO}`).context))).toBe(403);
     });
   });
+
+  describe('on a member web page', () => {
+    const memberPage: AccessRule = { kind: 'member-page' };
+    const withCookie = (authorization: string | undefined, cookies: Record<string, string>) => {
+      const { context, request } = contextFor(memberPage, authorization);
+      request.cookies = cookies;
+      return { context, request };
+    };
+
+    it('lets a live session in the session cookie through as that member', async () => {
+      const { context, request } = withCookie(undefined, { 'sjn-session': LIVE_SESSION });
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      expect(request.caller).toEqual({ role: 'member', memberId: MEMBER });
+    });
+
+    it('answers 401 without the cookie, even with the session as a Bearer token (the API’s way) or a staff key', async () => {
+      expect(await rejection(() => guard.canActivate(withCookie(`Bearer ${LIVE_SESSION}`, {}).context))).toBe(401);
+      expect(await rejection(() => guard.canActivate(withCookie(`Bearer ${SECRETARIAT}`, {}).context))).toBe(401);
+      expect(await rejection(() => guard.canActivate(withCookie(undefined, { 'sjn-session': 'expired-or-forged' }).context))).toBe(401);
+    });
+
+    it('is not opened on a member API route by the cookie', async () => {
+      const { context, request } = contextFor({ kind: 'member' });
+      request.cookies = { 'sjn-session': LIVE_SESSION };
+      expect(await rejection(() => guard.canActivate(context))).toBe(401);
+    });
+  });
+
+  describe('on the metrics route', () => {
+    const metrics: AccessRule = { kind: 'metrics' };
+    const METRICS_TOKEN = 'metrics-token-00000000001';
+    const scraped = new AccessGuard(new Reflector(), loadConfig({ API_KEYS: `secretariat:${SECRETARIAT}`, METRICS_TOKEN }), sessions);
+
+    it('lets the metrics token through, and nothing else', () => {
+      expect(scraped.canActivate(contextFor(metrics, `Bearer ${METRICS_TOKEN}`).context)).toBe(true);
+      for (const authorization of [undefined, `Bearer ${SECRETARIAT}`, `Bearer ${METRICS_TOKEN}x`]) {
+        expect(status(() => scraped.canActivate(contextFor(metrics, authorization).context))).toBe(401);
+      }
+    });
+
+    it('refuses everyone when no metrics token is configured', () => {
+      expect(status(() => guard.canActivate(contextFor(metrics, `Bearer ${METRICS_TOKEN}`).context))).toBe(401);
+    });
+  });
 });

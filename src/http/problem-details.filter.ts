@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '../domain/domain-error';
-import { WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemException, problemType } from './problem';
 import { InvalidInputException } from './validation';
 
@@ -15,6 +15,7 @@ const TITLES: Record<number, string> = {
   413: 'Payload too large',
   415: 'Unsupported media type',
   429: 'Too many requests',
+  503: 'Service unavailable',
 };
 
 /**
@@ -33,7 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown): Problem {
+  /** The problem an exception is answered with (the web pages' error filter shows its status as a page). */
+  toProblem(exception: unknown): Problem {
     if (exception instanceof InvalidInputException) {
       return { type: problemType('validation'), title: 'Invalid input', status: 400, detail: 'One or more fields are invalid.', errors: exception.fieldErrors };
     }
@@ -41,6 +43,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) return domainProblem(exception);
     if (exception instanceof WrongExpectedRevisionError) {
       return { type: problemType('concurrent-change'), title: 'Conflict', status: 409, detail: 'The record was changed by another request; retry.' };
+    }
+    if (exception instanceof EventStoreUnavailableError) {
+      this.logger.warn(`event store unavailable (${exception.reason})`);
+      return { type: problemType('event-store-unavailable'), title: TITLES[503], status: 503, detail: 'The event store cannot be reached right now; retry shortly.' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

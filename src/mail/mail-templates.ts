@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PatientAssociation } from '../../contracts/events/diagnosis.events';
 import type { Language, PostalAddress } from '../../contracts/events/membership.events';
+import type { MailMarkdown } from './mail-markdown';
 
 /** Copied next to the compiled code by nest-cli.json's assets, so this works from src/ and dist/. */
 const TEMPLATES_DIR = join(__dirname, 'templates');
@@ -12,7 +13,8 @@ export const MAIL_LANGUAGES: readonly Language[] = ['da', 'sv', 'nb', 'en'];
 /** Danish is every template's fallback. */
 export const DEFAULT_MAIL_LANGUAGE: Language = 'da';
 
-const LOCALES: Record<Language, string> = { da: 'da-DK', sv: 'sv-SE', nb: 'nb-NO', en: 'en-GB' };
+/** The locale of each mail language (dates, country names); letters use it too. */
+export const LOCALES: Record<Language, string> = { da: 'da-DK', sv: 'sv-SE', nb: 'nb-NO', en: 'en-GB' };
 
 /** One person on a contact list as a message shows it: only the fields they share and have. */
 export interface ContactListEntryView {
@@ -89,6 +91,29 @@ export interface MailTemplateData {
    * it. Nothing about anyone, not even the recipient's name (a mailbox may be shared).
    */
   'contact-list-notice': Omit<ContactListMailBase, 'name'> & { signInLink: string; welcome: boolean; corrected: boolean };
+  /** A newsletter edition; `unsubscribeLink` withdraws the newsletter opt-in (also the List-Unsubscribe header). */
+  newsletter: { name: string; subject: string; body: MailMarkdown; unsubscribeLink: string; contactEmail: string };
+  /** An invitation to a meet-up; the yes/no links record the answer, `unsubscribeLink` withdraws the meet-up opt-in. */
+  'meetup-invitation': {
+    name: string;
+    startsAt: string;
+    place: string | null;
+    onlineLink: string | null;
+    description: MailMarkdown;
+    yesLink: string;
+    noLink: string;
+    unsubscribeLink: string;
+    contactEmail: string;
+  };
+  /** To the members of a group that became a patient association. */
+  'association-founded': { name: string; diagnosisName: string; association: PatientAssociation; contactEmail: string };
+  /**
+   * Consent hand-over: to the young person whose relative (`relativeName`) gave the consent for
+   * them as a child, now `consentAge` or older: `link` confirms it; without, it lapses at `lapsesAt`.
+   */
+  'consent-hand-over': { relativeName: string; consentAge: number; link: string; lapsesAt: string; contactEmail: string };
+  /** Consent hand-over: to the relative, who is asked to pass the young person's message on. */
+  'consent-hand-over-relative': { name: string; consentAge: number; lapsesAt: string; contactEmail: string };
 }
 export type MailTemplateName = keyof MailTemplateData;
 /** The template of one contact-list entry (text and HTML only), used by the lists and the correction. */
@@ -104,6 +129,11 @@ export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = [
   'correction',
   'erasure-receipt',
   'contact-list-notice',
+  'newsletter',
+  'meetup-invitation',
+  'association-founded',
+  'consent-hand-over',
+  'consent-hand-over-relative',
 ];
 
 export interface RenderedMail {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MailMarkdown } from './mail-markdown';
 import { type ContactListEntryView, MAIL_LANGUAGES, MAIL_TEMPLATE_NAMES, MailTemplates, type MailTemplateData, type MailTemplateName } from './mail-templates';
 
 const NORDIC_NAME = 'Ærø Åse Øster Þórunn Guðmundsdóttir';
@@ -82,6 +83,38 @@ const sample: { [N in MailTemplateName]: MailTemplateData[N] } = {
     corrected: false,
     contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
   },
+  newsletter: {
+    name: NORDIC_NAME,
+    subject: 'Nyhedsbrev juni 2026',
+    body: MailMarkdown.render('## Sommer\n\nSe [programmet](https://sjaeldnediagnoser.example.dk/program).'),
+    unsubscribeLink: 'https://netvaerket.example.org/unsubscribe?token=6f1c2a9e-1111-4222-8333-444455556666.newsletter.abcDEF_-',
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'meetup-invitation': {
+    name: NORDIC_NAME,
+    startsAt: '2026-06-13T08:00:00.000Z',
+    place: 'Sjældne Diagnoser, Fruebjergvej 3, 2100 København Ø',
+    onlineLink: 'https://meet.example.org/traef',
+    description: MailMarkdown.render('Vi mødes til **frokost** og snak.'),
+    yesLink: 'https://netvaerket.example.org/meetup-reply?token=t&answer=yes',
+    noLink: 'https://netvaerket.example.org/meetup-reply?token=t&answer=no',
+    unsubscribeLink: 'https://netvaerket.example.org/unsubscribe?token=6f1c2a9e-1111-4222-8333-444455556666.meetups.abcDEF_-',
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'association-founded': {
+    name: NORDIC_NAME,
+    diagnosisName: 'Alström syndrom',
+    association: { name: 'Foreningen for Alström syndrom', email: 'kontakt@alstrom.example.dk', url: 'https://alstrom.example.dk' },
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'consent-hand-over': {
+    relativeName: NORDIC_NAME,
+    consentAge: 15,
+    link: 'https://netvaerket.example.org/consent-hand-over?token=6f1c2a9e-1111-4222-8333-444455556666.abcDEF_-',
+    lapsesAt: '2028-03-01T03:00:00.000Z',
+    contactEmail: 'netvaerket@sjaeldnediagnoser.dk',
+  },
+  'consent-hand-over-relative': { name: NORDIC_NAME, consentAge: 15, lapsesAt: '2028-03-01T03:00:00.000Z', contactEmail: 'netvaerket@sjaeldnediagnoser.dk' },
 };
 
 /** A portal delivery's notice names nobody, not even its recipient. */
@@ -234,6 +267,22 @@ describe('the mail templates', () => {
     expect(unlisted.text).not.toContain('Antal medlemmer');
     expect(templates.render('erasure-receipt', 'sv', sample['erasure-receipt']).text).toContain('kontaktlista: 2.');
     expect(templates.render('erasure-receipt', 'nb', sample['erasure-receipt']).text).toContain('kontaktliste: 2.');
+  });
+
+  it('asks the young person to confirm the consent their relative gave, by a date, and the relative to pass that on', () => {
+    const young = templates.render('consent-hand-over', 'da', sample['consent-hand-over']);
+    expect(young.subject).toBe('Du bestemmer nu selv over dit medlemskab af Sjældne-netværket');
+    expect(young.text).toContain(`meldt ind i Sjældne-netværket af ${NORDIC_NAME}`);
+    expect(young.text).toContain('Nu er du fyldt 15 år og bestemmer selv.');
+    expect(young.text).toContain(`\n${sample['consent-hand-over'].link}\n`);
+    expect(young.html).toContain(`href="${sample['consent-hand-over'].link.replace(/=/g, '&#x3D;')}"`);
+    expect(young.text).toContain('Bekræfter du ikke senest den 1. marts 2028, slutter medlemskabet');
+    expect(templates.render('consent-hand-over', 'nb', { ...sample['consent-hand-over'], consentAge: 18 }).text).toContain('Nå har du fylt 18 år');
+    const relative = templates.render('consent-hand-over-relative', 'sv', sample['consent-hand-over-relative']);
+    expect(relative.subject).toBe('Samtycket till Sjældne-netværket ska nu ges av den unga själv');
+    expect(relative.text).toContain('Ge det gärna vidare till den unga.');
+    expect(relative.text).toContain('senast den 1 mars 2028');
+    expect(relative.text).not.toContain('token=');
   });
 
   it('escapes every value of a list entry in the HTML part', () => {

@@ -58,6 +58,11 @@ export class MemberSessions {
     return result.rows[0]?.member_id;
   }
 
+  /** Ends one session (signing out of the web pages). */
+  async end(sessionToken: string): Promise<void> {
+    await this.pool.query('DELETE FROM member_sessions WHERE token_hash = $1', [tokenHash(sessionToken)]);
+  }
+
   /** Ends every link and session of a member (after their erasure). */
   async revokeAll(memberId: string): Promise<void> {
     await this.pool.query('DELETE FROM member_sessions WHERE member_id = $1', [memberId]);

@@ -11,6 +11,14 @@ export interface PendingVerification {
   sealed: Sealed<{ token: string; email: string }>;
 }
 
+/** Where the hand-over of a relative's consent to the young person stands (see src/consent-hand-over). */
+export interface ConsentHandOver {
+  stage: 'requested' | 'confirmed' | 'lapsed';
+  /** The link's hash: it still tells a used link from a wrong one after the confirmation. */
+  tokenHash: string;
+  lapsesAt: string;
+}
+
 /** What decisions about a member need to know, folded from the member's stream. */
 export interface MemberState {
   exists: boolean;
@@ -31,6 +39,7 @@ export interface MemberState {
   usedTokenHash?: string;
   /** The member's own choice where LIST_DELIVERY=member-choice (unset: the deployment's default). */
   listDelivery?: 'email' | 'portal';
+  handOver?: ConsentHandOver;
   /** Erased (Art. 17): the key is shredded; nothing more can happen to this member. */
   erased: boolean;
 }
@@ -81,6 +90,16 @@ export function evolveMember(state: MemberState, domainEvent: DomainEvent): Memb
       return state.optIns ? { ...state, optIns: { ...state.optIns, [event.data.optIn]: false } } : state;
     case 'ListDeliveryChosen':
       return { ...state, listDelivery: event.data.delivery };
+    case 'ConsentHandOverRequested':
+      return { ...state, handOver: { stage: 'requested', tokenHash: event.data.tokenHash, lapsesAt: event.data.lapsesAt } };
+    case 'ConsentHandOverConfirmed': {
+      const { textVersion, language, channel, attestedByStaff, confirmedAt } = event.data;
+      const consent = state.consent && { ...state.consent, textVersion, language, channel, attestedByStaff, givenBy: 'self' as const, givenAt: confirmedAt };
+      return { ...state, consent, handOver: state.handOver && { ...state.handOver, stage: 'confirmed' } };
+    }
+    case 'ConsentLapsed':
+      // The rules for a withdrawn member apply: the consent no longer stands.
+      return { ...state, status: 'withdrawn', handOver: state.handOver && { ...state.handOver, stage: 'lapsed' } };
     case 'MemberErased':
       return { ...state, erased: true, personal: '', pendingVerification: undefined };
     case 'SuspicionReported':

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RETENTION_RUNS_STREAM, type RetentionRuleCount, type RetentionRunCompleted } from '../../contracts/events/retention.events';
+import { RETENTION_CANDIDATES } from '../../projections/retention-candidates/retention-candidates.projector';
 import { RetentionCandidates } from '../../projections/retention-candidates/retention-candidates.queries';
+import { waitForProjection } from '../../projections/runner/catch-up';
+import { runAlone } from '../database/session-lock';
 import { Clock, IdGenerator } from '../domain/clock';
 import { DomainError } from '../domain/domain-error';
 import { type CommandContext, toNewEvents } from '../event-store/command-handling';
@@ -49,22 +51,14 @@ export class RetentionEngine {
   ) {}
 
   async run(options: { trigger: RetentionRun['trigger']; dryRun?: boolean }): Promise<RetentionRunOutcome> {
-    const lock = new Client({ connectionString: this.connectionString, application_name: 'sjn-retention' });
-    lock.on('error', () => undefined); // a lost session only releases the lock; the run's own queries report errors
-    await lock.connect();
-    try {
-      const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LOCK_NAME]);
-      if (!rows[0].locked) return { status: 'busy' };
-      return await this.runLocked(options.trigger, options.dryRun ?? false);
-    } finally {
-      await lock.end().catch(() => undefined); // closing the session releases the lock
-    }
+    return (await runAlone(this.connectionString, LOCK_NAME, () => this.runLocked(options.trigger, options.dryRun ?? false))) ?? { status: 'busy' };
   }
 
   private async runLocked(trigger: RetentionRun['trigger'], dryRun: boolean): Promise<RetentionRunOutcome> {
     const startedAt = this.clock.now();
     const runId = this.ids.newId();
-    await this.waitForCandidates();
+    // The run decides on a view of the members at least as fresh as the log when it began.
+    await waitForProjection(this.dataSource, this.store, RETENTION_CANDIDATES, CATCH_UP_TIMEOUT_MS);
     // The run's id is the correlation id of every erasure it causes.
     const context = (): CommandContext => ({ actorRole: 'system', correlationId: runId, now: this.clock.now() });
     const rules: RetentionRun['rules'] = {};
@@ -136,15 +130,5 @@ export class RetentionEngine {
       );
       return row.deleted;
     });
-  }
-
-  /** The run decides on a view of the members at least as fresh as the log when it began. */
-  private async waitForCandidates(): Promise<void> {
-    const head = await this.store.headPosition();
-    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
-    while ((await this.candidates.position()) < head) {
-      if (Date.now() > deadline) throw new Error('the retention-candidates projection did not catch up with the log');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 }

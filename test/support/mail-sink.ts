@@ -16,13 +16,14 @@ export interface SunkMail {
 /** Parses the .eml files the file mail transport wrote into `dir`, oldest first; none if `dir` does not exist. */
 export async function readMailSink(dir: string): Promise<SunkMail[]> {
   const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).sort();
-  return Promise.all(
-    files.map(async (file) => {
-      const parsed = await simpleParser(await readFile(join(dir, file)));
-      const headers = Object.fromEntries([...parsed.headers].map(([name, value]) => [name, headerText(value)]));
-      return { file, to: headers.to ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '', headers };
-    }),
-  );
+  return Promise.all(files.map((file) => readMailFile(dir, file)));
+}
+
+/** Parses one .eml file of the sink. */
+export async function readMailFile(dir: string, file: string): Promise<SunkMail> {
+  const parsed = await simpleParser(await readFile(join(dir, file)));
+  const headers = Object.fromEntries([...parsed.headers].map(([name, value]) => [name, headerText(value)]));
+  return { file, to: headers.to ?? '', subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '', headers };
 }
 
 function headerText(value: HeaderValue): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port';
-import { readMailSink } from './mail-sink';
+import { readMailFile } from './mail-sink';
 import { SECRETARIAT_KEY, type TestApp } from './test-app';
 
 /** A message as the recipient sees it, whichever transport carried it. */
@@ -69,6 +69,21 @@ export const signUpOf = (person: Person, diagnosisId: string) => ({
   consent: { textVersion: '1', given: true, sharedFields: person.shares, allowTransferToGreenland: person.allowsGreenland },
 });
 
+/** What Network.mailAudit() finds; the lists hold dispatch ids or stream names. */
+export interface MailAudit {
+  messages: number;
+  duplicates: number;
+  mostCopies: number;
+  /** Deliveries recorded with resent: true (the message may have gone out before a crash). */
+  resent: number;
+  duplicatedNotMarkedResent: string[];
+  deliveredNotInSink: string[];
+  streamsDispatchedTwice: string[];
+}
+
+/** The service a Network drives: in-process, or a child process reached by its URL beside the event store of its database. */
+export type ServiceUnderTest = Pick<TestApp, 'url'> & (Pick<TestApp, 'app'> | { store: EventStore });
+
 /**
  * Drives the service over HTTP the way its users do, and reads what it sent: every message is
  * matched to the dispatch event whose reference it prints (so the log never under-reports).
@@ -78,13 +93,13 @@ export class Network {
   diagnosisId = '';
 
   constructor(
-    private readonly service: TestApp,
+    private readonly service: ServiceUnderTest,
     private readonly readMessages: () => Promise<Message[]>,
     readonly tag = randomUUID().slice(0, 6),
   ) {}
 
   get store(): EventStore {
-    return this.service.app.get<EventStore>(EVENT_STORE);
+    return 'store' in this.service ? this.service.store : this.service.app.get<EventStore>(EVENT_STORE);
   }
 
   async call(path: string, body?: unknown, key?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -113,13 +128,19 @@ export class Network {
     const person = personOf(n, this.tag);
     const joined = await this.call('/commands/join-network', { ...signUpOf(person, this.diagnosisId), ...extra });
     expect(joined.status).toBe(202);
-    const mail = await this.until(`the verification mail of ${n}`, async () =>
-      (await this.readMessages()).find((message) => message.to.includes(person.email) && /token=/.test(message.text)),
-    );
-    const token = decodeURIComponent(/token=([^\s"&<]+)/.exec(mail.text)?.[1] ?? '');
-    const verified = await this.call('/commands/verify-email', { token });
+    const verified = await this.call('/commands/verify-email', { token: await this.verificationToken(person.email) });
     expect(verified.body).toEqual({ memberId: joined.body.memberId, status: 'admitted' });
     this.people.set(n, { ...person, memberId: joined.body.memberId });
+  }
+
+  /** Waits for the first verification mail to `email` and returns the token of its link. */
+  async verificationToken(email: string, timeoutMs?: number): Promise<string> {
+    const mail = await this.until(
+      'a verification mail',
+      async () => (await this.readMessages()).find((message) => message.to.includes(email) && /token=/.test(message.text)),
+      timeoutMs,
+    );
+    return decodeURIComponent(/token=([^\s"&<]+)/.exec(mail.text)?.[1] ?? '');
   }
 
   person(n: number): Person & { memberId: string } {
@@ -128,14 +149,19 @@ export class Network {
     return person;
   }
 
-  async dispatches(): Promise<Map<string, Dispatch>> {
+  /** Every event of these types in the log, in log order. */
+  async eventsOfType(eventTypes: string[]): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     for (let after = 0n; ; ) {
-      const batch = await this.store.readAll({ after, filter: { eventTypes: ['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched'] }, maxCount: 5000 });
-      if (batch.length === 0) break;
+      const batch = await this.store.readAll({ after, filter: { eventTypes }, maxCount: 5000 });
+      if (batch.length === 0) return events;
       events.push(...batch);
       after = batch[batch.length - 1].position;
     }
+  }
+
+  async dispatches(): Promise<Map<string, Dispatch>> {
+    const events = await this.eventsOfType(['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched']);
     return new Map(events.map((event) => [(event.data as Dispatch).listReference, { ...(event.data as Dispatch), type: event.type as Dispatch['type'] }]));
   }
 
@@ -149,6 +175,34 @@ export class Network {
       if (!dispatch) throw new Error(`a message in the sink has no dispatch record: ${message.key}`);
       return [{ ...message, dispatch }];
     });
+  }
+
+  /**
+   * The sink and the log together: how many contact-list messages arrived; how many were extra
+   * copies of a message (sent again after a crash), the most copies of one, and which duplicated
+   * messages the log does not mark as resent; which dispatches the log records as delivered
+   * although their message is not in the sink; and which dispatch streams hold more than one
+   * dispatch. Fails for a message the log does not know (see sent()).
+   */
+  async mailAudit(): Promise<MailAudit> {
+    const [sent, dispatches, deliveries, dispatchEvents] = await Promise.all([
+      this.sent(),
+      this.dispatches(),
+      this.eventsOfType(['ContactListDelivered']),
+      this.eventsOfType(['ContactListDispatched', 'CorrectionDispatched', 'DeletionNoticeDispatched', 'ListNoticeDispatched', 'ContactListViewed']),
+    ]);
+    const copies = countBy(sent.map((message) => message.dispatch.listReference));
+    const delivered = new Map(deliveries.map((event) => [(event.data as { dispatchId: string }).dispatchId, (event.data as { resent: boolean }).resent]));
+    const duplicated = [...dispatches.values()].filter((dispatch) => (copies.get(dispatch.listReference) ?? 0) > 1);
+    return {
+      messages: sent.length,
+      duplicates: [...copies.values()].reduce((sum, count) => sum + count - 1, 0),
+      mostCopies: Math.max(0, ...copies.values()),
+      resent: [...delivered.values()].filter(Boolean).length,
+      duplicatedNotMarkedResent: duplicated.filter((dispatch) => delivered.get(dispatch.dispatchId) !== true).map((dispatch) => dispatch.dispatchId),
+      deliveredNotInSink: [...dispatches.values()].filter((dispatch) => delivered.has(dispatch.dispatchId) && !copies.has(dispatch.listReference)).map((dispatch) => dispatch.dispatchId),
+      streamsDispatchedTwice: [...countBy(dispatchEvents.map((event) => event.streamId))].filter(([, count]) => count > 1).map(([stream]) => stream),
+    };
   }
 
   /** The newest list each member has received, by member number. */
@@ -201,14 +255,19 @@ export class Network {
   }
 }
 
+function countBy(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
+
 /** Reads the file sink, parsing each .eml once. */
 export function fileSink(directory: () => string): () => Promise<Message[]> {
   const parsed = new Map<string, Message>();
   return async () => {
     const files = (await readdir(directory()).catch(() => [] as string[])).filter((file) => file.endsWith('.eml') && !parsed.has(file));
-    if (files.length > 0) {
-      const mails = await readMailSink(directory());
-      for (const mail of mails) if (!parsed.has(mail.file)) parsed.set(mail.file, { key: mail.file, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    for (const mail of await Promise.all(files.map((file) => readMailFile(directory(), file)))) {
+      parsed.set(mail.file, { key: mail.file, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     }
     return [...parsed.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
   };

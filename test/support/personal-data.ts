@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { KeyVault } from '../../src/crypto/key-vault';
 import type { Network } from './network';
 import type { TestApp } from './test-app';
@@ -76,7 +77,7 @@ export function captureLogs(service: TestApp): { text(): string; stop(): void } 
 }
 
 /** Asks every projection to rebuild from position 0 and waits until each has caught up with the log again. */
-export async function rebuildEveryProjection(service: TestApp, network: Network): Promise<void> {
+export async function rebuildEveryProjection(service: { database: { pool: Pool } }, network: Network): Promise<void> {
   const head = await network.store.headPosition();
   await service.database.pool.query('UPDATE projection_checkpoints SET rebuild_requested = true');
   await network.until(

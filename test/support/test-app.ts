@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config/app-config';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const SECRETARIAT_KEY = 'secretariat-key-for-tests-0001';
@@ -23,14 +23,28 @@ export interface TestApp {
 /** The whole service on a fresh database of its own, listening on a free loopback port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const dataDir = await mkdtemp(join(tmpdir(), 'sjn-app-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
+  const config = {
     DATABASE_URL: database.connectionString,
     MASTER_KEY: randomBytes(32).toString('base64'),
     API_KEYS: `secretariat:${SECRETARIAT_KEY},dpo:${DPO_KEY}`,
     ...env,
-  });
+  };
+  return listen(database, config, () => database.drop());
+}
+
+/**
+ * One more instance of the service beside `first`, as in a deployment of several: the same
+ * database, master key and API keys (unless `env` says otherwise), a DATA_DIR of its own.
+ * Closing it leaves the database to `first`.
+ */
+export async function startAnotherInstance(first: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+  const { DATABASE_URL, MASTER_KEY, API_KEYS } = first.app.get(AppConfig);
+  return listen(first.database, { DATABASE_URL: DATABASE_URL ?? '', MASTER_KEY: MASTER_KEY ?? '', API_KEYS, ...env }, async () => undefined);
+}
+
+async function listen(database: TestDatabase, env: Record<string, string>, release: () => Promise<void>): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sjn-app-'));
+  const config = loadConfig({ DATA_DIR: dataDir, ...env });
   const app = await createApp({ config, connectionString: database.connectionString, masterKey: Buffer.from(config.MASTER_KEY ?? '', 'base64') }, false);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
@@ -41,7 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     url: url.replace('[::1]', '127.0.0.1'),
     async close() {
       await app.close();
-      await database.drop();
+      await release();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@ import type { AssessmentDecision, DiagnosisAssessed, PatientAssociation } from '
 import { DomainError, conflict, invalid, notFound } from '../../domain/domain-error';
 import type { CommandContext } from '../../event-store/command-handling';
 import type { DiagnosisState } from '../diagnosis';
+import { patientAssociationOf } from '../patient-association';
 
 export interface AssessDiagnosis {
   diagnosisId: string;
@@ -49,9 +50,5 @@ function associationOf(command: AssessDiagnosis): PatientAssociation | undefined
     }
     return undefined;
   }
-  const name = command.association?.name?.trim() ?? '';
-  if (name === '') throw invalid('association-required', 'association.name', 'The decision has-association must name the patient association.');
-  const email = command.association?.email?.trim();
-  const url = command.association?.url?.trim();
-  return { name, ...(email ? { email } : {}), ...(url ? { url } : {}) };
+  return patientAssociationOf(command.association);
 }

@@ -11,6 +11,7 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  type CurrentRevision,
   eventTypeFilter,
   excludeSystemEvents,
   isCommandError,
@@ -30,6 +31,9 @@ import {
   type AppendResult,
   type EventFilter,
   type EventStore,
+  type EventStoreRefusal,
+  EventStoreRefusedError,
+  EventStoreUnavailableError,
   type ExpectedRevision,
   type ReadAllOptions,
   type SubscribeOptions,
@@ -45,7 +49,12 @@ import {
 export type EventStoreDbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 export interface EventStoreDbEventStoreOptions {
-  /** First wait before a dropped subscription resubscribes; doubles per failed attempt. */
+  /**
+   * The client that subscriptions use; by default the one given. fromConnectionString() makes
+   * it prefer a follower when the connection string names a cluster (see the class comment).
+   */
+  subscriptionClient?: EventStoreDbClient;
+  /** First wait before a dropped subscription resubscribes or a failed call is tried again; doubles per failed attempt. */
   initialRetryDelayMs?: number;
   /** Upper bound of that wait. */
   maxRetryDelayMs?: number;
@@ -59,15 +68,45 @@ const DEFAULT_BATCH_SIZE = 1000;
 /** Positions at or above 2^63 are the server's "no position" sentinels, not real log positions. */
 const NO_POSITION = 1n << 63n;
 
-/** Client errors after which a subscription resubscribes instead of failing. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set([
-  ErrorType.UNAVAILABLE,
-  ErrorType.DEADLINE_EXCEEDED,
-  ErrorType.TIMEOUT,
-  ErrorType.CANCELLED, // cancelled by the server or a proxy; our own cancellations are not reported
-  ErrorType.NOT_LEADER,
-  ErrorType.UNKNOWN, // e.g. an HTTP/2 stream reset by a load balancer
-]);
+/** How often a call to the leader is made at most (the first try and the retries). */
+const CALL_ATTEMPTS = 3;
+
+/**
+ * What every client error means for the port. 'unavailable' ones are transient: subscriptions
+ * resubscribe after them, and calls are retried where that is safe (see append). Keyed by every
+ * ErrorType, so a client upgrade that adds one does not compile until it is placed here.
+ */
+const FAILURES: Record<ErrorType, 'unavailable' | 'conflict' | EventStoreRefusal> = {
+  [ErrorType.UNAVAILABLE]: 'unavailable',
+  [ErrorType.DEADLINE_EXCEEDED]: 'unavailable',
+  [ErrorType.TIMEOUT]: 'unavailable',
+  [ErrorType.CANCELLED]: 'unavailable', // cancelled by the server or a proxy; our own cancellations are not reported
+  [ErrorType.NOT_LEADER]: 'unavailable', // the client reconnects to the leader the error names
+  [ErrorType.UNKNOWN]: 'unavailable', // e.g. an HTTP/2 stream reset by a load balancer
+  [ErrorType.WRONG_EXPECTED_VERSION]: 'conflict',
+  [ErrorType.ACCESS_DENIED]: 'access-denied',
+  [ErrorType.STREAM_DELETED]: 'stream-deleted',
+  [ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED]: 'too-large',
+  [ErrorType.UNSUPPORTED]: 'unsupported',
+  [ErrorType.STREAM_NOT_FOUND]: 'not-found', // readStream answers [] instead
+  [ErrorType.NO_STREAM]: 'not-found',
+  [ErrorType.NOT_FOUND]: 'not-found',
+  [ErrorType.SCAVENGE_NOT_FOUND]: 'not-found',
+  [ErrorType.INVALID_ARGUMENT]: 'invalid-request',
+  [ErrorType.INVALID_TRANSACTION]: 'invalid-request',
+  [ErrorType.MISSING_REQUIRED_METADATA_PROPERTY]: 'invalid-request',
+  // Persistent subscriptions and user management: this adapter uses neither.
+  [ErrorType.PERSISTENT_SUBSCRIPTION_FAILED]: 'invalid-request',
+  [ErrorType.PERSISTENT_SUBSCRIPTION_DOES_NOT_EXIST]: 'invalid-request',
+  [ErrorType.PERSISTENT_SUBSCRIPTION_EXISTS]: 'invalid-request',
+  [ErrorType.PERSISTENT_SUBSCRIPTION_DROPPED]: 'invalid-request',
+  [ErrorType.MAXIMUM_SUBSCRIBERS_REACHED]: 'invalid-request',
+  [ErrorType.USER_NOT_FOUND]: 'invalid-request',
+  [ErrorType.USER_CONFLICT]: 'invalid-request',
+};
+
+/** Calls to the leader: a stale follower answers NOT_LEADER, and the client then reconnects to the leader. */
+const ON_LEADER = { requiresLeader: true } as const;
 
 type EsdbEvent = EsdbRecordedEvent;
 
@@ -91,21 +130,50 @@ interface EventStream<T> extends AsyncIterable<T> {
  * exact $all position of the event at p. Reads of $all from a position include the event there,
  * so this adapter drops it to make `after` exclusive. (Events of legacy explicit transactions
  * would share a commit position; nothing here writes those.)
+ *
+ * Clusters: appends and every read go to the leader (requiresLeader), so a command reads its own
+ * writes and headPosition is never behind what was written. Only subscriptions may read from a
+ * follower: every node holds the same transaction log, so positions and the order of $all are the
+ * same everywhere, and a node serves only events a majority has acknowledged, so a follower's $all
+ * is a prefix of the leader's that may lag but never differs. A subscriber that resubscribes on
+ * another node continues after its cursor, so it neither repeats nor skips an event.
+ *
+ * Idempotent appends: our event id is the server's event id. The server recognises a retried
+ * append by those ids at the expected revision and answers success without writing again; with
+ * 'any' it only does so on a best-effort basis. So a failed append is tried again (a few times,
+ * with backoff) when nothing can have been written (NOT_LEADER), or when the outcome is unknown
+ * (a lost connection, a deadline) and the expectation is not 'any'.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly logger: Pick<LoggerService, 'warn'>;
+  private readonly subscriptionClient: EventStoreDbClient;
+  private readonly retry: RetryPolicy;
 
   constructor(
     private readonly client: EventStoreDbClient,
-    private readonly options: EventStoreDbEventStoreOptions = {},
+    options: EventStoreDbEventStoreOptions = {},
   ) {
-    this.logger = options.logger ?? new Logger(EventStoreDbEventStore.name);
+    this.subscriptionClient = options.subscriptionClient ?? client;
+    this.retry = {
+      initialRetryDelayMs: options.initialRetryDelayMs ?? 100,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 5000,
+      logger: options.logger ?? new Logger(EventStoreDbEventStore.name),
+    };
   }
 
-  /** E.g. `esdb://localhost:2113?tls=false`. */
-  static fromConnectionString(connectionString: string, options?: EventStoreDbEventStoreOptions): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+  /**
+   * E.g. `esdb://localhost:2113?tls=false`, or a cluster: `esdb://node1:2113,node2:2113,node3:2113`
+   * (or `esdb+discover://cluster.example.org:2113`). For a cluster the store keeps two
+   * connections: one that prefers the leader, and one for subscriptions that prefers the
+   * connection string's nodePreference, by default a follower.
+   */
+  static fromConnectionString(connectionString: string, options: Omit<EventStoreDbEventStoreOptions, 'subscriptionClient'> = {}): EventStoreDbEventStore {
+    const leader = EventStoreDBClient.connectionString(withNodePreference(connectionString, 'leader'));
+    if (!namesCluster(connectionString)) return new EventStoreDbEventStore(leader, options);
+    const subscriptionClient = EventStoreDBClient.connectionString(
+      setsNodePreference(connectionString) ? connectionString : withNodePreference(connectionString, 'follower'),
+    );
+    return new EventStoreDbEventStore(leader, { ...options, subscriptionClient });
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -119,21 +187,14 @@ export class EventStoreDbEventStore implements EventStore {
         metadata: { ...event.metadata, schemaVersion: event.schemaVersion },
       }),
     );
-    let result;
-    try {
-      result = await this.client.appendToStream(streamId, eventData, { expectedRevision: toExpectedRevision(expected) });
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        const actual = error.actualVersion;
-        throw new WrongExpectedRevisionError(streamId, expected, actual === NO_STREAM || actual < 0n ? 'no_stream' : Number(actual));
-      }
-      throw error;
-    }
+    const conflict = (actual: CurrentRevision): WrongExpectedRevisionError =>
+      new WrongExpectedRevisionError(streamId, expected, actual === NO_STREAM || actual < 0n ? 'no_stream' : Number(actual));
+    const result = await this.onLeader(
+      () => this.client.appendToStream(streamId, eventData, { expectedRevision: toExpectedRevision(expected), ...ON_LEADER }),
+      { retryUnknownOutcome: expected !== 'any', conflict },
+    );
     // Only a client built with throwOnAppendFailure=false reports a conflict this way.
-    if (!result.success) {
-      const current = result.nextExpectedRevision;
-      throw new WrongExpectedRevisionError(streamId, expected, current < 0n ? 'no_stream' : Number(current));
-    }
+    if (!result.success) throw conflict(result.nextExpectedRevision);
     const commit = result.position?.commit;
     const position =
       commit !== undefined && commit >= 0n && commit < NO_POSITION
@@ -145,19 +206,18 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async positionAfterAppend(streamId: string, eventCount: number, lastRevision: bigint): Promise<bigint> {
     if (eventCount === 0 || lastRevision < 0n) return this.headPosition();
-    const [last] = await collect<ResolvedEvent>(this.client.readStream(streamId, { fromRevision: lastRevision, maxCount: 1 }));
+    const [last] = await this.onLeader(() => collect<ResolvedEvent>(this.client.readStream(streamId, { fromRevision: lastRevision, maxCount: 1, ...ON_LEADER })));
     if (!last?.event) throw new Error('EventStoreDB returned no position for an append and its last event could not be read');
     return positionOf(last.event, last.commitPosition);
   }
 
   async readStream(streamId: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {
-    let resolved;
-    try {
-      resolved = await collect<ResolvedEvent>(this.client.readStream(streamId, { fromRevision: BigInt(options?.fromRevision ?? 0) }));
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
+    const resolved = await this.onLeader(() =>
+      collect<ResolvedEvent>(this.client.readStream(streamId, { fromRevision: BigInt(options?.fromRevision ?? 0), ...ON_LEADER })).catch((error: unknown) => {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }),
+    );
     const events: RecordedEvent[] = [];
     for (const { event, commitPosition } of resolved) {
       if (event && !isSystemEvent(event)) events.push(toRecordedEvent(event, positionOf(event, commitPosition)));
@@ -173,7 +233,10 @@ export class EventStoreDbEventStore implements EventStore {
     const batch: RecordedEvent[] = [];
     let cursor = options.after ?? 0n;
     while (batch.length < maxCount) {
-      const page = await collect<AllStreamResolvedEvent>(this.client.readAll({ fromPosition: toReadPosition(cursor), maxCount: pageSize, direction: FORWARDS }));
+      const from = toReadPosition(cursor);
+      const page = await this.onLeader(() =>
+        collect<AllStreamResolvedEvent>(this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS, ...ON_LEADER })),
+      );
       for (const { event } of page) {
         if (!event) continue;
         const position = event.position.commit;
@@ -191,7 +254,10 @@ export class EventStoreDbEventStore implements EventStore {
     // that counted them could never be reached.
     let from: ReadPosition = END;
     for (;;) {
-      const page: AllStreamResolvedEvent[] = await collect<AllStreamResolvedEvent>(this.client.readAll({ fromPosition: from, maxCount: HEAD_READ_PAGE, direction: BACKWARDS }));
+      const start: ReadPosition = from;
+      const page: AllStreamResolvedEvent[] = await this.onLeader(() =>
+        collect<AllStreamResolvedEvent>(this.client.readAll({ fromPosition: start, maxCount: HEAD_READ_PAGE, direction: BACKWARDS, ...ON_LEADER })),
+      );
       for (const { event } of page) {
         if (event && !isSystemEvent(event)) return event.position.commit;
       }
@@ -202,11 +268,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    const subscription = new CatchUpSubscription(this.client, options, {
-      initialRetryDelayMs: this.options.initialRetryDelayMs ?? 100,
-      maxRetryDelayMs: this.options.maxRetryDelayMs ?? 5000,
-      logger: this.logger,
-    });
+    const subscription = new CatchUpSubscription(this.subscriptionClient, options, this.retry);
     this.subscriptions.add(subscription);
     void subscription.stopped.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
     return subscription;
@@ -215,6 +277,29 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
+    if (this.subscriptionClient !== this.client) await this.subscriptionClient.dispose();
+  }
+
+  /**
+   * Runs a call against the leader and reports its failure as the port's error. It is tried again
+   * after NOT_LEADER (nothing was done, and the client has reconnected to the leader), and after a
+   * transient failure if the call is safe to repeat: reads always, appends per retryUnknownOutcome.
+   */
+  private async onLeader<T>(
+    call: () => Promise<T>,
+    { retryUnknownOutcome = true, conflict }: { retryUnknownOutcome?: boolean; conflict?: (actual: CurrentRevision) => WrongExpectedRevisionError } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const repeatable = clientErrorType(error) === ErrorType.NOT_LEADER || (retryUnknownOutcome && isTransient(error));
+        if (!repeatable || attempt >= CALL_ATTEMPTS) throw toPortError(error, conflict);
+        const delay = backoff(this.retry, attempt - 1);
+        this.retry.logger.warn(`EventStoreDB call failed (${describeError(error)}); trying again in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 }
 
@@ -273,7 +358,7 @@ class CatchUpSubscription implements Subscription {
             received = await reader.next(batchSize);
           } catch (error) {
             if (this.stopping) return;
-            if (!isTransient(error)) throw error;
+            if (!isTransient(error)) throw toPortError(error);
             lost = error;
             break;
           }
@@ -290,7 +375,7 @@ class CatchUpSubscription implements Subscription {
         subscription.destroy();
       }
       if (this.stopping) return;
-      const delay = Math.min(this.retry.initialRetryDelayMs * 2 ** failures, this.retry.maxRetryDelayMs);
+      const delay = backoff(this.retry, failures);
       failures++;
       // The error's kind only: messages can carry stream names.
       this.retry.logger.warn(`Subscription to $all dropped (${describeError(lost)}); resubscribing in ${delay} ms`);
@@ -473,8 +558,60 @@ function isEnvelopeMetadata(value: unknown): value is Record<string, unknown> & 
   return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && typeof (value as { schemaVersion?: unknown }).schemaVersion === 'number';
 }
 
+function clientErrorType(error: unknown): ErrorType | undefined {
+  return error instanceof Error && isCommandError(error) ? error.type : undefined;
+}
+
 function isTransient(error: unknown): boolean {
-  return error instanceof Error && isCommandError(error) && TRANSIENT_ERRORS.has(error.type);
+  const type = clientErrorType(error);
+  return type !== undefined && FAILURES[type] === 'unavailable';
+}
+
+/**
+ * The port's error for a client error (see FAILURES); anything else (our own errors, a bug) passes
+ * through. The client's error stays as the cause; its message may name a stream, never data.
+ */
+function toPortError(error: unknown, conflict?: (actual: CurrentRevision) => WrongExpectedRevisionError): unknown {
+  const type = clientErrorType(error);
+  if (type === undefined) return error;
+  const failure = FAILURES[type];
+  if (failure === 'conflict') {
+    // Only appends can conflict; they always say how to report it.
+    return conflict && error instanceof WrongExpectedVersionError ? conflict(error.actualVersion) : new EventStoreRefusedError('invalid-request', { cause: error });
+  }
+  if (failure === 'unavailable') return new EventStoreUnavailableError(type, { cause: error });
+  return new EventStoreRefusedError(failure, { cause: error });
+}
+
+/** Exponential backoff: the wait before retry number `failures` (0-based), capped. */
+function backoff(policy: RetryPolicy, failures: number): number {
+  return Math.min(policy.initialRetryDelayMs * 2 ** failures, policy.maxRetryDelayMs);
+}
+
+/** A connection string's part before `?`, and its settings (`name=value`). */
+function splitConnectionString(connectionString: string): { base: string; settings: string[] } {
+  const separator = connectionString.indexOf('?');
+  if (separator < 0) return { base: connectionString, settings: [] };
+  return { base: connectionString.slice(0, separator), settings: connectionString.slice(separator + 1).split('&').filter((setting) => setting !== '') };
+}
+
+const isNodePreference = (setting: string): boolean => /^nodePreference=/i.test(setting);
+
+function setsNodePreference(connectionString: string): boolean {
+  return splitConnectionString(connectionString).settings.some(isNodePreference);
+}
+
+/** The connection string with its nodePreference set to `preference` (replacing one it names). */
+export function withNodePreference(connectionString: string, preference: 'leader' | 'follower'): string {
+  const { base, settings } = splitConnectionString(connectionString);
+  return `${base}?${[...settings.filter((setting) => !isNodePreference(setting)), `nodePreference=${preference}`].join('&')}`;
+}
+
+/** A cluster: several gossip seeds, or discovery through DNS. */
+function namesCluster(connectionString: string): boolean {
+  const [scheme, rest = ''] = connectionString.split('://');
+  const hosts = rest.split(/[/?]/)[0].split('@').pop() ?? '';
+  return scheme.endsWith('+discover') || hosts.includes(',');
 }
 
 function describeError(error: unknown): string {

@@ -1,22 +1,28 @@
+import { Metadata, status } from '@grpc/grpc-js';
 import { PassThrough, Readable } from 'node:stream';
 import {
   AccessDeniedError,
   BACKWARDS,
   END,
+  ErrorType,
+  EventStoreDBClient,
   FORWARDS,
+  InvalidArgumentError,
   NO_STREAM,
   START,
   StreamNotFoundError,
   UnavailableError,
+  UnsupportedError,
   WrongExpectedVersionError,
+  convertToCommandError,
   type AllStreamRecordedEvent,
   type AllStreamResolvedEvent,
   type AppendResult as EsdbAppendResult,
   type ReadPosition,
 } from '@eventstore/db-client';
 import type { NewEvent, RecordedEvent } from '../../../contracts/events/event-envelope';
-import { WrongExpectedRevisionError, type ExpectedRevision } from '../event-store.port';
-import { EventStoreDbEventStore, type EventStoreDbClient } from './eventstoredb-event-store';
+import { EventStoreRefusedError, EventStoreUnavailableError, WrongExpectedRevisionError, type ExpectedRevision } from '../event-store.port';
+import { EventStoreDbEventStore, type EventStoreDbClient, withNodePreference } from './eventstoredb-event-store';
 
 const CREATED = new Date('2026-11-29T12:00:01.000Z');
 
@@ -144,6 +150,76 @@ async function waitFor(condition: () => boolean, what = 'condition'): Promise<vo
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Errors the client makes from a gRPC status alone; every other type comes from the server's `exception` metadata. */
+const BY_STATUS: Partial<Record<ErrorType, status>> = {
+  [ErrorType.TIMEOUT]: status.ABORTED,
+  [ErrorType.DEADLINE_EXCEEDED]: status.DEADLINE_EXCEEDED,
+  [ErrorType.UNAVAILABLE]: status.UNAVAILABLE,
+  [ErrorType.NOT_FOUND]: status.NOT_FOUND,
+  [ErrorType.CANCELLED]: status.CANCELLED,
+  [ErrorType.UNKNOWN]: status.INTERNAL,
+};
+
+/** A client error of the given type, made the way the client makes it from a server's answer. */
+function clientError(type: ErrorType): Error {
+  if (type === ErrorType.UNSUPPORTED) return new UnsupportedError('a feature', '24.10');
+  if (type === ErrorType.INVALID_ARGUMENT) return new InvalidArgumentError('bad argument');
+  const metadata = new Metadata();
+  if (BY_STATUS[type] === undefined) {
+    metadata.set('exception', type);
+    const details = {
+      'stream-name': 'member-1',
+      'expected-version': '2',
+      'actual-version': '5',
+      'leader-endpoint-host': 'node2',
+      'leader-endpoint-port': '2113',
+      'scavenge-id': 'scavenge-1',
+      'maximum-append-size': '1048576',
+      'required-metadata-properties': 'a',
+      'group-name': 'group',
+      reason: 'reason',
+      'login-name': 'user',
+    };
+    for (const [key, value] of Object.entries(details)) metadata.set(key, value);
+  }
+  return convertToCommandError(Object.assign(new Error('server answer'), { code: BY_STATUS[type] ?? status.UNKNOWN, details: 'server answer', metadata }));
+}
+
+/** The port error each client error becomes (docs/ARCHITECTURE.md, "eventstoredb"). */
+const PORT_ERRORS: Record<ErrorType, { error: string; reason?: string; refusal?: string }> = {
+  [ErrorType.UNAVAILABLE]: { error: 'EventStoreUnavailableError', reason: 'unavailable' },
+  [ErrorType.DEADLINE_EXCEEDED]: { error: 'EventStoreUnavailableError', reason: 'deadline-exceeded' },
+  [ErrorType.TIMEOUT]: { error: 'EventStoreUnavailableError', reason: 'timeout' },
+  [ErrorType.CANCELLED]: { error: 'EventStoreUnavailableError', reason: 'cancelled' },
+  [ErrorType.NOT_LEADER]: { error: 'EventStoreUnavailableError', reason: 'not-leader' },
+  [ErrorType.UNKNOWN]: { error: 'EventStoreUnavailableError', reason: 'unknown' },
+  [ErrorType.WRONG_EXPECTED_VERSION]: { error: 'WrongExpectedRevisionError' },
+  [ErrorType.ACCESS_DENIED]: { error: 'EventStoreRefusedError', refusal: 'access-denied' },
+  [ErrorType.STREAM_DELETED]: { error: 'EventStoreRefusedError', refusal: 'stream-deleted' },
+  [ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED]: { error: 'EventStoreRefusedError', refusal: 'too-large' },
+  [ErrorType.UNSUPPORTED]: { error: 'EventStoreRefusedError', refusal: 'unsupported' },
+  [ErrorType.STREAM_NOT_FOUND]: { error: 'EventStoreRefusedError', refusal: 'not-found' },
+  [ErrorType.NO_STREAM]: { error: 'EventStoreRefusedError', refusal: 'not-found' },
+  [ErrorType.NOT_FOUND]: { error: 'EventStoreRefusedError', refusal: 'not-found' },
+  [ErrorType.SCAVENGE_NOT_FOUND]: { error: 'EventStoreRefusedError', refusal: 'not-found' },
+  [ErrorType.INVALID_ARGUMENT]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.INVALID_TRANSACTION]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.MISSING_REQUIRED_METADATA_PROPERTY]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.PERSISTENT_SUBSCRIPTION_FAILED]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.PERSISTENT_SUBSCRIPTION_DOES_NOT_EXIST]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.PERSISTENT_SUBSCRIPTION_EXISTS]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.PERSISTENT_SUBSCRIPTION_DROPPED]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.MAXIMUM_SUBSCRIBERS_REACHED]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.USER_NOT_FOUND]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+  [ErrorType.USER_CONFLICT]: { error: 'EventStoreRefusedError', refusal: 'invalid-request' },
+};
+
+function describePortError(error: unknown): { error: string; reason?: string; refusal?: string } {
+  if (error instanceof EventStoreUnavailableError) return { error: error.name, reason: error.reason };
+  if (error instanceof EventStoreRefusedError) return { error: error.name, refusal: error.refusal };
+  return { error: (error as Error).name };
+}
+
 describe('EventStoreDbEventStore (unit, fake client)', () => {
   let client: FakeClient;
   let store: EventStoreDbEventStore;
@@ -178,7 +254,7 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
               metadata: { correlationId: 'c-1', causationId: 'x-1', actorRole: 'member', occurredAt: '2026-11-29T12:00:00.000Z', schemaVersion: 3 },
             },
           ],
-          { expectedRevision: mapped },
+          { expectedRevision: mapped, requiresLeader: true },
         ],
       ]);
     });
@@ -210,18 +286,85 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       expect({ ...(error as WrongExpectedRevisionError) }).toEqual({ name: 'WrongExpectedRevisionError', streamId: 'member-1', expected: 'stream_exists', actual: 'no_stream' });
     });
 
-    it('passes other client errors through unchanged', async () => {
-      const failure = new UnavailableError();
-      client.appendToStream.mockRejectedValueOnce(failure);
-      await expect(store.append('member-1', [newEvent()], 'any')).rejects.toBe(failure);
-    });
 
     it('finds the position of a retried append, for which the server sends none, from the stream', async () => {
       client.log = [stored(100, 'member-1', 0), stored(200, 'member-1', 1), stored(300, 'other-1', 0)];
       client.appendToStream.mockResolvedValueOnce({ success: true, nextExpectedRevision: 1n, position: undefined });
 
       expect(await store.append('member-1', [newEvent()], 0)).toEqual({ nextRevision: 1, position: 200n });
-      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 1n, maxCount: 1 }]]);
+      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 1n, maxCount: 1, requiresLeader: true }]]);
+    });
+  });
+
+  describe('client errors and retries', () => {
+    const retriedUnavailable = (Object.keys(PORT_ERRORS) as ErrorType[]).filter((type) => PORT_ERRORS[type].error === 'EventStoreUnavailableError');
+
+    it.each(Object.values(ErrorType))('reports the client error %s as the port error for it', async (type) => {
+      const failure = clientError(type);
+      expect((failure as { type?: unknown }).type).toBe(type);
+      client.appendToStream.mockRejectedValue(failure);
+
+      const error = await store.append('member-1', [newEvent()], 2).catch((e: unknown) => e);
+
+      expect(describePortError(error)).toEqual(PORT_ERRORS[type]);
+      if (!(error instanceof WrongExpectedRevisionError)) expect((error as Error).cause).toBe(failure);
+      // An outcome that may be unknown is tried again (same event ids, so never written twice); a refusal is final.
+      expect(client.appendToStream).toHaveBeenCalledTimes(retriedUnavailable.includes(type) ? 3 : 1);
+    });
+
+    it('retries an append whose outcome is unknown with the same event ids, and answers with the server\'s result', async () => {
+      const warn = jest.fn();
+      store = storeOver(client, warn);
+      client.appendToStream
+        .mockRejectedValueOnce(clientError(ErrorType.DEADLINE_EXCEEDED))
+        .mockResolvedValueOnce({ success: true, nextExpectedRevision: 3n, position: { commit: 900n, prepare: 900n } });
+
+      expect(await store.append('member-1', [newEvent()], 2)).toEqual({ nextRevision: 3, position: 900n });
+
+      const [first, second] = client.appendToStream.mock.calls;
+      expect(second).toEqual(first);
+      expect((first[1] as Array<{ id: string }>).map((event) => event.id)).toEqual([newEvent().id]);
+      expect(warn.mock.calls).toEqual([['EventStoreDB call failed (deadline-exceeded); trying again in 1 ms']]);
+    });
+
+    it('does not retry an append with expectation any whose outcome is unknown (the server does not promise to recognise it)', async () => {
+      client.appendToStream.mockRejectedValue(clientError(ErrorType.UNAVAILABLE));
+      const error = await store.append('retention-runs', [newEvent()], 'any').catch((e: unknown) => e);
+      expect(describePortError(error)).toEqual({ error: 'EventStoreUnavailableError', reason: 'unavailable' });
+      expect(client.appendToStream).toHaveBeenCalledTimes(1);
+    });
+
+    it('retries an append with expectation any refused by a follower (NOT_LEADER: nothing was written)', async () => {
+      client.appendToStream.mockRejectedValueOnce(clientError(ErrorType.NOT_LEADER));
+      expect(await store.append('retention-runs', [newEvent()], 'any')).toEqual({ nextRevision: 0, position: 1n });
+      expect(client.appendToStream).toHaveBeenCalledTimes(2);
+    });
+
+    it('retries reads after a transient failure', async () => {
+      client.log = [stored(100, 'member-1', 0)];
+      client.readStream.mockImplementationOnce(() => failingStream(clientError(ErrorType.UNAVAILABLE)));
+      client.readAll.mockImplementationOnce(() => failingStream(clientError(ErrorType.NOT_LEADER)));
+
+      expect(await store.readStream('member-1')).toEqual([recorded(100, 'member-1', 0)]);
+      expect(await store.readAll()).toEqual([recorded(100, 'member-1', 0)]);
+      expect(client.readStream).toHaveBeenCalledTimes(2);
+      expect(client.readAll).toHaveBeenCalledTimes(2);
+    });
+
+    it('reports a read that keeps failing as unavailable, and a refused read as refused', async () => {
+      client.readAll.mockImplementation(() => failingStream(clientError(ErrorType.UNAVAILABLE)));
+      expect(describePortError(await store.headPosition().catch((e: unknown) => e))).toEqual({ error: 'EventStoreUnavailableError', reason: 'unavailable' });
+      expect(client.readAll).toHaveBeenCalledTimes(3);
+
+      client.readStream.mockReturnValueOnce(failingStream(new AccessDeniedError()));
+      expect(describePortError(await store.readStream('member-1').catch((e: unknown) => e))).toEqual({ error: 'EventStoreRefusedError', refusal: 'access-denied' });
+    });
+
+    it('passes errors that are not the client\'s through unchanged', async () => {
+      const bug = new TypeError('not a client error');
+      client.appendToStream.mockRejectedValueOnce(bug);
+      await expect(store.append('member-1', [newEvent()], 2)).rejects.toBe(bug);
+      expect(client.appendToStream).toHaveBeenCalledTimes(1);
     });
   });
 
@@ -230,25 +373,20 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       client.log = [stored(100, 'member-1', 0, 'MemberJoined'), stored(150, 'other-1', 0), stored(200, 'member-1', 1, 'EmailVerified')];
 
       expect(await store.readStream('member-1')).toEqual([recorded(100, 'member-1', 0, 'MemberJoined'), recorded(200, 'member-1', 1, 'EmailVerified')]);
-      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 0n }]]);
+      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 0n, requiresLeader: true }]]);
     });
 
     it('reads from a revision', async () => {
       client.log = [stored(100, 'member-1', 0), stored(200, 'member-1', 1), stored(300, 'member-1', 2)];
 
       expect(await store.readStream('member-1', { fromRevision: 1 })).toEqual([recorded(200, 'member-1', 1), recorded(300, 'member-1', 2)]);
-      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 1n }]]);
+      expect(client.readStream.mock.calls).toEqual([['member-1', { fromRevision: 1n, requiresLeader: true }]]);
     });
 
     it('reads a stream that does not exist (StreamNotFoundError) as empty', async () => {
       expect(await store.readStream('missing-1')).toEqual([]);
     });
 
-    it('passes other read errors through', async () => {
-      const failure = new AccessDeniedError();
-      client.readStream.mockReturnValueOnce(failingStream(failure));
-      await expect(store.readStream('member-1')).rejects.toBe(failure);
-    });
 
     it('refuses an event that is not in the envelope format, naming neither data nor metadata', async () => {
       client.log = [stored(100, 'member-1', 0, 'Foreign', { metadata: { note: 'secret-metadata' }, data: { name: 'Jens Hansen' } })];
@@ -280,12 +418,12 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
         recorded(300, 'member-1', 1, 'MemberJoinedLate'),
         recorded(500, 'member-2', 0, 'MemberJoined'),
       ]);
-      expect(client.readAll.mock.calls).toEqual([[{ fromPosition: START, maxCount: 1001, direction: FORWARDS }]]);
+      expect(client.readAll.mock.calls).toEqual([[{ fromPosition: START, maxCount: 1001, direction: FORWARDS, requiresLeader: true }]]);
     });
 
     it('treats `after` as exclusive: the read starts at that event, which is dropped', async () => {
       expect(await store.readAll({ after: 200n })).toEqual([recorded(300, 'member-1', 1, 'MemberJoinedLate'), recorded(500, 'member-2', 0, 'MemberJoined')]);
-      expect(client.readAll.mock.calls[0][0]).toEqual({ fromPosition: { commit: 200n, prepare: 200n }, maxCount: 1001, direction: FORWARDS });
+      expect(client.readAll.mock.calls[0][0]).toEqual({ fromPosition: { commit: 200n, prepare: 200n }, maxCount: 1001, direction: FORWARDS, requiresLeader: true });
     });
 
     it('returns at most maxCount events', async () => {
@@ -316,8 +454,8 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       expect(read).toEqual([recorded(4000, 'rare-399', 0), recorded(8000, 'rare-799', 0)]);
       // Pages of 500 starting at the start, then at the last event of each page.
       expect(client.readAll.mock.calls.map(([options]) => options)).toEqual([
-        { fromPosition: START, maxCount: 500, direction: FORWARDS },
-        { fromPosition: { commit: 5000n, prepare: 5000n }, maxCount: 500, direction: FORWARDS },
+        { fromPosition: START, maxCount: 500, direction: FORWARDS, requiresLeader: true },
+        { fromPosition: { commit: 5000n, prepare: 5000n }, maxCount: 500, direction: FORWARDS, requiresLeader: true },
       ]);
       expect(await store.readAll({ after: 8000n, filter: { streamPrefixes: ['rare-'] }, maxCount: 2 })).toEqual([recorded(12000, 'rare-1199', 0)]);
     });
@@ -327,15 +465,15 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
     it('is the position of the newest event that is not a system event', async () => {
       client.log = [stored(100, 'member-1', 0), stored(200, 'member-2', 0), stored(300, '$stats-1', 0, '$statsCollected')];
       expect(await store.headPosition()).toBe(200n);
-      expect(client.readAll.mock.calls).toEqual([[{ fromPosition: END, maxCount: 100, direction: BACKWARDS }]]);
+      expect(client.readAll.mock.calls).toEqual([[{ fromPosition: END, maxCount: 100, direction: BACKWARDS, requiresLeader: true }]]);
     });
 
     it('looks further back past a run of system events', async () => {
       client.log = [stored(5, 'member-1', 0), ...Array.from({ length: 150 }, (_, i) => stored(10 + i, '$stats-1', i, '$statsCollected'))];
       expect(await store.headPosition()).toBe(5n);
       expect(client.readAll.mock.calls.map(([options]) => options)).toEqual([
-        { fromPosition: END, maxCount: 100, direction: BACKWARDS },
-        { fromPosition: { commit: 60n, prepare: 60n }, maxCount: 100, direction: BACKWARDS },
+        { fromPosition: END, maxCount: 100, direction: BACKWARDS, requiresLeader: true },
+        { fromPosition: { commit: 60n, prepare: 60n }, maxCount: 100, direction: BACKWARDS, requiresLeader: true },
       ]);
     });
 
@@ -485,12 +623,14 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       await expect(subscription.stopped).resolves.toBeUndefined();
     });
 
-    it('stops with a non-transient store error, without resubscribing', async () => {
+    it('stops with a non-transient store error as the port reports it, without resubscribing', async () => {
       const subscription = store.subscribe({ after: 0n, onBatch: async () => undefined });
       const failure = new AccessDeniedError();
       client.subscriptions[0].destroy(failure);
 
-      await expect(subscription.stopped).rejects.toBe(failure);
+      const error = await subscription.stopped.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventStoreRefusedError);
+      expect(error).toMatchObject({ refusal: 'access-denied', cause: failure });
       expect(client.subscribeToAll).toHaveBeenCalledTimes(1);
     });
 
@@ -532,6 +672,52 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       const fromString = EventStoreDbEventStore.fromConnectionString('esdb://localhost:2113?tls=false');
       expect(fromString).toBeInstanceOf(EventStoreDbEventStore);
       await fromString.close();
+    });
+  });
+
+  describe('clusters', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('writes and reads through the leader, and subscribes through the subscription client', async () => {
+      const follower = new FakeClient();
+      store = new EventStoreDbEventStore(client as unknown as EventStoreDbClient, { subscriptionClient: follower as unknown as EventStoreDbClient, initialRetryDelayMs: 1 });
+      await store.append('member-1', [newEvent()], 'no_stream');
+      await store.readStream('member-1');
+      await store.headPosition();
+      const subscription = store.subscribe({ after: 0n, onBatch: async () => undefined });
+
+      expect(client.subscribeToAll).not.toHaveBeenCalled();
+      expect(follower.subscribeToAll).toHaveBeenCalledTimes(1);
+      expect([follower.appendToStream, follower.readStream, follower.readAll].map((call) => call.mock.calls.length)).toEqual([0, 0, 0]);
+
+      await subscription.stop();
+      await store.close();
+      expect([client.dispose.mock.calls.length, follower.dispose.mock.calls.length]).toEqual([1, 1]);
+    });
+
+    it('connects a cluster twice: preferring the leader, and for subscriptions a follower unless the string says otherwise', async () => {
+      const connect = jest.spyOn(EventStoreDBClient, 'connectionString');
+      const stores = [
+        EventStoreDbEventStore.fromConnectionString('esdb://node1:2113,node2:2113,node3:2113?tls=false'),
+        EventStoreDbEventStore.fromConnectionString('esdb+discover://cluster.example.org:2113?nodePreference=random&tls=false'),
+        EventStoreDbEventStore.fromConnectionString('esdb://localhost:2113?tls=false'),
+      ];
+      await Promise.all(stores.map((each) => each.close()));
+
+      expect(connect.mock.calls.map(([connectionString]) => connectionString)).toEqual([
+        'esdb://node1:2113,node2:2113,node3:2113?tls=false&nodePreference=leader',
+        'esdb://node1:2113,node2:2113,node3:2113?tls=false&nodePreference=follower',
+        'esdb+discover://cluster.example.org:2113?tls=false&nodePreference=leader',
+        'esdb+discover://cluster.example.org:2113?nodePreference=random&tls=false',
+        'esdb://localhost:2113?tls=false&nodePreference=leader',
+      ]);
+    });
+
+    it('sets the node preference of any connection string, replacing the one it names', () => {
+      expect(withNodePreference('esdb://a:2113', 'leader')).toBe('esdb://a:2113?nodePreference=leader');
+      expect(withNodePreference('esdb://user:p%40ss@a:2113,b:2113/?NodePreference=follower&tls=true', 'leader')).toBe(
+        'esdb://user:p%40ss@a:2113,b:2113/?tls=true&nodePreference=leader',
+      );
     });
   });
 });

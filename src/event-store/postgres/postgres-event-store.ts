@@ -122,11 +122,21 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * The next appends that can share one statement: in queue order, up to MAX_EVENTS_PER_CALL
+   * events, and at most one per stream (the statement numbers each append's events from the
+   * stream's revision before the statement, so a second append to the same stream waits for the
+   * next call, where it sees the first).
+   */
   private takeBatch(): AppendRequest[] {
+    const streams = new Set<string>();
     let events = 0;
     let count = 0;
-    while (count < this.queue.length && (count === 0 || events + this.queue[count].events.length <= MAX_EVENTS_PER_CALL)) {
-      events += this.queue[count].events.length;
+    while (count < this.queue.length) {
+      const next = this.queue[count];
+      if (count > 0 && (events + next.events.length > MAX_EVENTS_PER_CALL || streams.has(next.streamId))) break;
+      streams.add(next.streamId);
+      events += next.events.length;
       count++;
     }
     return this.queue.splice(0, count);

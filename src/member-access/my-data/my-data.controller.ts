@@ -6,7 +6,7 @@ import { Clock } from '../../domain/clock';
 import { MemberOnly } from '../../http/access';
 import type { RequestWithMember } from '../../http/access.guard';
 import { MemberRoutes } from '../member-routes';
-import { type MemberDataExport, MyData, type OwnData, type OwnDisclosures } from './my-data.queries';
+import { type MemberDataExport, MyData, type OwnData, type OwnDisclosures, exportFileName } from './my-data.queries';
 import { MemberDataExportResponse, OwnDataResponse, OwnDisclosuresResponse } from './my-data.responses';
 
 /** The signed-in member's own data (GDPR Art. 15 and 20). Each route serves the session's member only. */
@@ -43,7 +43,7 @@ export class MyDataController {
   @ApiOkResponse({ type: MemberDataExportResponse, description: 'Sent as an attachment (Content-Disposition), named sjaeldne-netvaerket-<date>.json.' })
   async export(@Query() _query: NoQueryDto, @Req() request: RequestWithMember, @Res({ passthrough: true }) response: Response): Promise<MemberDataExport> {
     const document = await this.myData.export(request.caller.memberId, this.clock.now());
-    response.setHeader('content-disposition', `attachment; filename="sjaeldne-netvaerket-${document.exportedAt.slice(0, 10)}.json"`);
+    response.setHeader('content-disposition', `attachment; filename="${exportFileName(document)}"`);
     return document;
   }
 }

@@ -96,6 +96,9 @@ export interface MemberDataExport {
   listDelivery: 'email' | 'portal' | null;
 }
 
+/** The file name an export is downloaded under (GET /me/export, and the web pages' download). */
+export const exportFileName = (document: MemberDataExport): string => `sjaeldne-netvaerket-${document.exportedAt.slice(0, 10)}.json`;
+
 const DISCLOSURE_PAGE = 1000;
 
 /** The signed-in member's view of their own data, composed from the read models' queries. */

@@ -59,7 +59,7 @@ export class OwnDataResponse {
   @ApiProperty({ format: 'uuid' })
   memberId!: string;
 
-  @ApiProperty({ enum: [...MEMBERSHIP_STATUSES, 'erased'] })
+  @ApiProperty({ enum: [...MEMBERSHIP_STATUSES, 'consent-lapsed', 'erased'] })
   status!: string;
 
   @ApiProperty({ description: 'Restricted (GDPR Art. 18): left off every contact list.' })
@@ -134,7 +134,7 @@ export class OwnDisclosureResponse {
   @ApiProperty({ format: 'date-time' })
   dispatchedAt!: string;
 
-  @ApiProperty({ description: 'How it reached the recipient, as in the disclosure log (e.g. email).' })
+  @ApiProperty({ description: 'How it reached the recipient, as in the disclosure log: email, post or portal.' })
   channel!: string;
 
   @ApiProperty({ description: 'The reference printed in the message.' })
@@ -154,7 +154,10 @@ export class StaffLookUpResponse {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ enum: ['member', 'roster'], description: 'member: the member’s record was shown; roster: a group roster they were on.' })
+  @ApiProperty({
+    enum: ['member', 'roster', 'print-batch'],
+    description: 'member: the member’s record was shown; roster: a group roster they were on; print-batch: letters to post that showed their data were printed.',
+  })
   kind!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'The purpose staff gave for the look-up.' })

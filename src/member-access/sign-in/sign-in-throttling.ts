@@ -13,9 +13,9 @@ export const PER_ADDRESS = 'per-address';
  * can flood one person's inbox from many addresses. The address is tracked by its keyed digest
  * (EmailClaims.digest), never held as itself.
  *
- * The counters live in memory (the ThrottlerModule's default storage), so each instance counts on
- * its own and a restart forgets them; a later issue moves them to PostgreSQL. Behind a proxy the
- * client is the proxy unless Express is told to trust it ('trust proxy').
+ * The counters live in PostgreSQL (PostgresThrottlerStorage), so all instances share each limit
+ * and a restart forgets none. Behind a proxy the client is the proxy unless Express is told to
+ * trust it ('trust proxy').
  */
 export function signInThrottlerOptions(config: AppConfig, claims: EmailClaims): ThrottlerModuleOptions {
   const ttl = config.SIGN_IN_LIMIT_WINDOW_SECONDS * 1000;
@@ -29,6 +29,8 @@ export function signInThrottlerOptions(config: AppConfig, claims: EmailClaims): 
         // A body without an address is refused by validation after the guards: only the client limit counts it.
         skipIf: (context) => requestedAddress(context) === undefined,
         getTracker: (_request, context) => claims.digest(requestedAddress(context) ?? ''),
+        // One count per address across the routes that mail a link (the API's and the sign-in page's).
+        generateKey: (_context, tracker, name) => `${name}:${tracker}`,
       },
     ],
   };
