@@ -303,8 +303,8 @@ export class SchemaFuzzer {
     if (method !== 'GET') {
       // The JSON parser reads the body of every route, before any guard or DTO.
       options.push(request('malformed JSON', fc.oneof(hostileString(), fc.constantFrom('{', '{"a":', '[1,', '{"a":1}}', "{'a':1}", '{"__proto__":'))
-        // An empty body is no body, not a malformed one.
-        .filter((body) => body !== '' && isNotJson(body)).map((body) => ({ body }))));
+        // An empty body is no body, not a malformed one; so is a lone byte-order mark, which the JSON parser strips.
+        .filter((body) => body.replace(/^\uFEFF/, '') !== '' && isNotJson(body)).map((body) => ({ body }))));
       options.push(request('a body above the size limit', fc.integer({ min: BODY_LIMIT_BYTES + 1, max: 3 * BODY_LIMIT_BYTES }).map((size) => ({ body: JSON.stringify({ padding: 'x'.repeat(size) }) }))));
     }
     if (bodySchema) {
