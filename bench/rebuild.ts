@@ -20,7 +20,7 @@ import { KeyVault } from '../src/crypto/key-vault';
 import { toNewEvents } from '../src/event-store/command-handling';
 import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
 import { type BenchResult, round } from './measure';
-import { createBenchDatabase, type Progress, sleep, spawnService, withClient } from './service';
+import { createBenchDatabase, type Progress, sleep, spawnService, webSignUp, withClient } from './service';
 import { rawKeysetRead } from './workload';
 
 const READ_BATCH = 1000;
@@ -114,19 +114,7 @@ async function writeLog(store: PostgresEventStore, vault: KeyVault, target: numb
         const { memberId } = person;
         const now = new Date().toISOString();
         await append(memberStream(memberId), [
-          {
-            type: 'MemberJoined',
-            data: {
-              memberId,
-              diagnosisId,
-              role: 'patient',
-              country: 'DK',
-              language: 'da',
-              consent: { textVersion: '1', language: 'da', channel: 'web', givenBy: 'self', attestedByStaff: false, sharedFields: ['address', 'phone', 'email'], scope: 'group', allowTransferToGreenland: false, givenAt: now },
-              optIns: { newsletter: true, meetups: next() < 0.5, facebookInvite: false },
-              personal: person.joined,
-            },
-          },
+          webSignUp({ memberId, diagnosisId, personal: person.joined, at: now, meetups: next() < 0.5 }),
           { type: 'EmailVerificationRequested', data: { memberId, purpose: 'sign-up', tokenHash: randomBytes(32).toString('hex'), expiresAt: now, sealed: person.link } },
           { type: 'EmailVerified', data: { memberId, purpose: 'sign-up', verifiedAt: now } },
           { type: 'MemberAdmitted', data: { memberId, diagnosisId, admittedAt: now } },

@@ -176,29 +176,7 @@ export class Group {
       birthYear: 1960 + (n % 50),
     };
     const now = new Date().toISOString();
-    const joined: MemberJoined = {
-      type: 'MemberJoined',
-      data: {
-        memberId,
-        diagnosisId: this.diagnosisId,
-        role: 'patient',
-        country: 'DK',
-        language: 'da',
-        consent: {
-          textVersion: '1',
-          language: 'da',
-          channel: 'web',
-          givenBy: 'self',
-          attestedByStaff: false,
-          sharedFields: ['address', 'phone', 'email'],
-          scope: 'group',
-          allowTransferToGreenland: false,
-          givenAt: now,
-        },
-        optIns: { newsletter: true, meetups: false, facebookInvite: false },
-        personal: await this.service.vault.seal(memberId, personal),
-      },
-    };
+    const joined = webSignUp({ memberId, diagnosisId: this.diagnosisId, personal: await this.service.vault.seal(memberId, personal), at: now, meetups: false });
     return {
       streamId: memberStream(memberId),
       events: [
@@ -257,4 +235,32 @@ function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The MemberJoined of a web sign-up as the bench writes it: consent to share every field with the group, newsletter opted in. */
+export function webSignUp(input: { memberId: string; diagnosisId: string; personal: string; at: string; meetups: boolean }): MemberJoined {
+  const { memberId, diagnosisId, personal, at, meetups } = input;
+  return {
+    type: 'MemberJoined',
+    data: {
+      memberId,
+      diagnosisId,
+      role: 'patient',
+      country: 'DK',
+      language: 'da',
+      consent: {
+        textVersion: '1',
+        language: 'da',
+        channel: 'web',
+        givenBy: 'self',
+        attestedByStaff: false,
+        sharedFields: ['address', 'phone', 'email'],
+        scope: 'group',
+        allowTransferToGreenland: false,
+        givenAt: at,
+      },
+      optIns: { newsletter: true, meetups, facebookInvite: false },
+      personal,
+    },
+  };
 }
