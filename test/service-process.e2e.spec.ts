@@ -59,7 +59,7 @@ describe('the service process on embedded defaults', () => {
     expect(await readFile(join(dataDir, 'master.key'), 'utf8')).toBe(masterKey);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+  }, 180_000); // two starts of the embedded PostgreSQL, the first with initdb, on a loaded machine
 
   it('takes over the data of a killed instance whose PostgreSQL is still running', async () => {
     const killed = await spawnService({ DATA_DIR: dataDir });
@@ -70,7 +70,7 @@ describe('the service process on embedded defaults', () => {
     expect(await waitForHealthy(next)).toEqual(expect.objectContaining({ status: 'ok' }));
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses bad configuration at once, naming the variable and not its value', async () => {
     const service = await spawnService({ DATA_DIR: dataDir, PORT: 'not-a-port', API_KEYS: 'admin:leaked-secret-value' });
