@@ -167,6 +167,17 @@ export class AppConfig {
   @Min(2, { message: 'must be a whole number of members from 2 to 10000' })
   @Max(10_000, { message: 'must be a whole number of members from 2 to 10000' })
   ASSOCIATION_READY_SIZE!: number;
+
+  /**
+   * Contact-list messages the sender hands to the mail transport at the same time. A crash can
+   * catch each of them between its send and its record, so it bounds the messages a crash can
+   * make go out twice: 1 gives at most one duplicate per crash, at the transport's round-trip rate.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number from 1 to 64' })
+  @Min(1, { message: 'must be a whole number from 1 to 64' })
+  @Max(64, { message: 'must be a whole number from 1 to 64' })
+  MAIL_SEND_CONCURRENCY!: number;
 }
 
 export type ListDelivery = 'email' | 'portal' | 'member-choice';
@@ -203,6 +214,7 @@ const DEFAULTS: Record<string, string> = {
   SIGN_IN_LIMIT_PER_ADDRESS: '5',
   SIGN_IN_LIMIT_WINDOW_SECONDS: '900',
   ASSOCIATION_READY_SIZE: '15',
+  MAIL_SEND_CONCURRENCY: '16',
 };
 const KNOWN = [
   'PORT',
@@ -234,6 +246,7 @@ const KNOWN = [
   'SIGN_IN_LIMIT_PER_ADDRESS',
   'SIGN_IN_LIMIT_WINDOW_SECONDS',
   'ASSOCIATION_READY_SIZE',
+  'MAIL_SEND_CONCURRENCY',
 ] as const;
 
 /** The names of every variable the configuration reads. */

@@ -26,6 +26,7 @@ describe('configuration', () => {
       SIGN_IN_LIMIT_PER_ADDRESS: 5,
       SIGN_IN_LIMIT_WINDOW_SECONDS: 900,
       ASSOCIATION_READY_SIZE: 15,
+      MAIL_SEND_CONCURRENCY: 16,
     });
   });
 
@@ -50,9 +51,10 @@ describe('configuration', () => {
       SIGN_IN_LIMIT_PER_ADDRESS: '3',
       SIGN_IN_LIMIT_WINDOW_SECONDS: '600',
       ASSOCIATION_READY_SIZE: '12',
+      MAIL_SEND_CONCURRENCY: '1',
     });
     expect(config).toEqual(
-      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, SIGN_IN_LIMIT_PER_CLIENT: 100, SIGN_IN_LIMIT_PER_ADDRESS: 3, SIGN_IN_LIMIT_WINDOW_SECONDS: 600, ASSOCIATION_READY_SIZE: 12, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, SIGN_IN_LIMIT_PER_CLIENT: 100, SIGN_IN_LIMIT_PER_ADDRESS: 3, SIGN_IN_LIMIT_WINDOW_SECONDS: 600, ASSOCIATION_READY_SIZE: 12, MAIL_SEND_CONCURRENCY: 1, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
     );
     expect(parseApiKeys(config.API_KEYS)).toEqual([
       { role: 'secretariat', key: 'abcdefghijklmnop' },
@@ -128,6 +130,8 @@ describe('configuration', () => {
     [{ SIGN_IN_LIMIT_PER_ADDRESS: 'many' }, 'SIGN_IN_LIMIT_PER_ADDRESS'],
     [{ ASSOCIATION_READY_SIZE: '1' }, 'ASSOCIATION_READY_SIZE'],
     [{ ASSOCIATION_READY_SIZE: 'fifteen' }, 'ASSOCIATION_READY_SIZE'],
+    [{ MAIL_SEND_CONCURRENCY: '0' }, 'MAIL_SEND_CONCURRENCY'],
+    [{ MAIL_SEND_CONCURRENCY: '65' }, 'MAIL_SEND_CONCURRENCY'],
     [{ SIGN_IN_LIMIT_WINDOW_SECONDS: '1.5' }, 'SIGN_IN_LIMIT_WINDOW_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CONTACT_LIST_SENDER_OPTIONS, ContactListSender, DEFAULT_SENDER_OPTIONS } from './contact-list-sender';
+import { AppConfig } from '../config/app-config';
+import { CONTACT_LIST_SENDER_OPTIONS, ContactListSender, type ContactListSenderOptions, DEFAULT_SENDER_OPTIONS } from './contact-list-sender';
 import { ContactListViewing } from './contact-list-viewing';
 import { ContactListViewingController } from './contact-list-viewing.controller';
 
@@ -9,7 +10,15 @@ import { ContactListViewingController } from './contact-list-viewing.controller'
  */
 @Module({
   controllers: [ContactListViewingController],
-  providers: [ContactListSender, ContactListViewing, { provide: CONTACT_LIST_SENDER_OPTIONS, useValue: DEFAULT_SENDER_OPTIONS }],
+  providers: [
+    ContactListSender,
+    ContactListViewing,
+    {
+      provide: CONTACT_LIST_SENDER_OPTIONS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): ContactListSenderOptions => ({ ...DEFAULT_SENDER_OPTIONS, concurrency: config.MAIL_SEND_CONCURRENCY }),
+    },
+  ],
   exports: [ContactListSender, ContactListViewing],
 })
 export class ContactListsModule {}
