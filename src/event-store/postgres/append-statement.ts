@@ -31,6 +31,20 @@ WHERE v.expected = -2 OR (v.expected = -1 AND c.current = -1) OR (v.expected = -
 ORDER BY v.ord
 RETURNING position, event_id, revision`;
 
+/**
+ * The same for the commonest call, one append of one event (a command answered alone): plain
+ * parameters instead of arrays, which PostgreSQL parses and unnests at a cost that shows when
+ * appends come one at a time. Ordering and concurrency check as above; $1 stream id, $2 the
+ * expectation, $3..$7 id, type, schema version, data, metadata.
+ */
+export const APPEND_ONE_EVENT_SQL = `
+INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+SELECT nextval('events_position_seq'), $1, c.current + 1, $3, $4, $5, $6, $7
+FROM (SELECT pg_advisory_xact_lock(7215630412), pg_notify('event_log_appended', '')) AS append_lock,
+     (SELECT coalesce(max(x.revision), -1) AS current FROM events x WHERE x.stream_id = $1) AS c
+WHERE $2 = -2 OR ($2 = -1 AND c.current = -1) OR ($2 = -3 AND c.current >= 0) OR $2 = c.current
+RETURNING position, event_id, revision`;
+
 /** The last revision of each stream (for appends whose expectation failed, or that had no events). */
 export const STREAM_REVISIONS_SQL = `
 SELECT stream_id, max(revision) AS revision FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`;

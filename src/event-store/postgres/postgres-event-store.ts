@@ -1,4 +1,4 @@
-import { Client, type Pool, type PoolConfig } from 'pg';
+import { Client, type Pool, type PoolConfig, type QueryConfig } from 'pg';
 import type { NewEvent, RecordedEvent } from '../../../contracts/events/event-envelope';
 import {
   type AppendResult,
@@ -12,7 +12,7 @@ import {
   meetsExpectation,
 } from '../event-store.port';
 import { AppendSignal, pollingSubscription } from '../polling-subscription';
-import { APPEND_EVENTS_SQL, STREAM_REVISIONS_SQL } from './append-statement';
+import { APPEND_EVENTS_SQL, APPEND_ONE_EVENT_SQL, STREAM_REVISIONS_SQL } from './append-statement';
 
 export const APPEND_NOTIFY_CHANNEL = 'event_log_appended';
 
@@ -32,6 +32,28 @@ const MAX_ATTEMPTS = 3;
 function isStaleRevision(error: unknown): boolean {
   const { code, constraint } = error as { code?: string; constraint?: string };
   return code === '23505' && constraint === 'events_stream_revision';
+}
+
+/** The statement that writes a batch: one append of one event has a lighter one of its own. */
+function appendStatement(batch: readonly AppendRequest[]): QueryConfig {
+  const code = (expected: ExpectedRevision) => (typeof expected === 'number' ? expected : EXPECTED_CODES[expected]);
+  if (batch.length === 1 && batch[0].events.length === 1) {
+    const [{ streamId, expected, events }] = batch;
+    const [event] = events;
+    return {
+      name: 'append_one_event',
+      text: APPEND_ONE_EVENT_SQL,
+      values: [streamId, code(expected), event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+    };
+  }
+  const columns: [number[], string[], number[], string[], string[], number[], string[], string[]] = [[], [], [], [], [], [], [], []];
+  batch.forEach((request, index) => {
+    for (const event of request.events) {
+      const row = [index + 1, request.streamId, code(request.expected), event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)] as const;
+      row.forEach((value, column) => (columns[column] as Array<typeof value>).push(value));
+    }
+  });
+  return { name: 'append_events', text: APPEND_EVENTS_SQL, values: columns };
 }
 
 interface AppendRequest {
@@ -164,17 +186,9 @@ export class PostgresEventStore implements EventStore {
    * batch that lost a race with another process's append to one of its streams is retried.
    */
   private async callAppend(db: Pick<Pool, 'query'>, batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
-    const columns: [number[], string[], number[], string[], string[], number[], string[], string[]] = [[], [], [], [], [], [], [], []];
     const appendOf = new Map<string, number>();
-    batch.forEach((request, index) => {
-      const expected = typeof request.expected === 'number' ? request.expected : EXPECTED_CODES[request.expected];
-      for (const event of request.events) {
-        appendOf.set(event.id, index);
-        const row = [index + 1, request.streamId, expected, event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)] as const;
-        row.forEach((value, column) => (columns[column] as Array<typeof value>).push(value));
-      }
-    });
-    const inserted = appendOf.size === 0 ? [] : await this.insert(db, columns);
+    batch.forEach((request, index) => request.events.forEach((event) => appendOf.set(event.id, index)));
+    const inserted = appendOf.size === 0 ? [] : await this.insert(db, appendStatement(batch));
     const written = new Map<number, { revision: number; position: bigint }>();
     for (const row of inserted) {
       const index = appendOf.get(row.event_id) ?? -1;
@@ -194,10 +208,10 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  private async insert(db: Pick<Pool, 'query'>, values: unknown[]): Promise<Array<{ position: string; event_id: string; revision: number }>> {
+  private async insert(db: Pick<Pool, 'query'>, statement: QueryConfig): Promise<Array<{ position: string; event_id: string; revision: number }>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await db.query<{ position: string; event_id: string; revision: number }>({ name: 'append_events', text: APPEND_EVENTS_SQL, values })).rows;
+        return (await db.query<{ position: string; event_id: string; revision: number }>(statement)).rows;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isStaleRevision(error)) throw error;
       }
