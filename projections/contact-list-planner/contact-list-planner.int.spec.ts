@@ -241,6 +241,30 @@ describe('the contact-list planner', () => {
     expect(await everything()).toEqual(inOneBatch);
   });
 
+  it('takes two versions of a group in one batch, both built before a rectification and dispatched after it: one correction citing the first copy, the same plan event by event', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    const builtFirst = log.head;
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], []);
+    log.admit(CARL); // a first admission: nobody held CARL's entry
+    const builtSecond = log.head;
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [CARL], []);
+    const update = log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    const first = log.dispatch(1, [{ id: ANNA }], builtFirst);
+    const second = log.dispatch(2, [{ id: ANNA }, { id: CARL }], builtSecond);
+    await apply(log.events);
+    expect(await corrections()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, due_position: update.position.toString(), done_position: '0', list_reference: first[ANNA], entry_number: 1 },
+      { recipient_id: CARL, subject_id: BO, due_position: update.position.toString(), done_position: '0', list_reference: second[CARL], entry_number: 2 },
+    ]);
+    expect(await rows('SELECT version FROM contact_list_groups')).toEqual([{ version: 2 }]);
+    const inOneBatch = await everything();
+    await dataSource.transaction((tx) => planner.reset(tx));
+    for (const event of log.events) await apply([event]);
+    expect(await everything()).toEqual(inOneBatch);
+  });
+
   it('plans the corrected entry for earlier recipients when a field they were shown changes, settled by the correction or a newer list', async () => {
     const log = new Log();
     log.admit(ANNA);

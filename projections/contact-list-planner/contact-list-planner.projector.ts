@@ -15,8 +15,10 @@ export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 /**
  * Events after which earlier recipients may have to be told to delete an entry, or be sent a
  * corrected one (citing the copy they held then, not one dispatched later in the same batch).
+ * A MemberAdmitted is one too when it readmits a member (moved to another group, their entry
+ * may have to go); a first admission changes nothing anyone holds.
  */
-const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'MemberErased', 'MemberAdmitted', 'DiagnosesLinked', 'ContactDetailsUpdated']);
+const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'MemberErased', 'DiagnosesLinked', 'ContactDetailsUpdated']);
 
 /**
  * Member events with a rule here (details, newcomers, notices). Any other event naming a member
@@ -89,17 +91,43 @@ export class ContactListPlannerProjector implements Projection {
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
-   * copies held when the details changed, so a batch is applied in segments that end at each
-   * such change: the plan is then the same whatever the batch boundaries (a restriction lifted
-   * in the same batch still leaves its notice planned).
+   * copies held when the details changed, so a batch is applied in segments, and each such change
+   * is a segment of its own: the plan is then the same whatever the batch boundaries (a
+   * restriction lifted in the same batch still leaves its notice planned; a list dispatched just
+   * before a withdrawal is reconciled as the member stood before it).
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const admittedBefore = await this.admittedBefore(events, tx);
     let start = 0;
     for (let index = 0; index < events.length; index++) {
-      if (!SEGMENT_ENDS.has(events[index].type) && index < events.length - 1) continue;
+      const event = events[index];
+      let readmission = false;
+      if (event.type === 'MemberAdmitted') {
+        const { memberId } = event.data as { memberId: string };
+        readmission = admittedBefore.has(memberId);
+        admittedBefore.add(memberId);
+      }
+      const change = SEGMENT_ENDS.has(event.type) || readmission;
+      // What came before a change is judged on the state before it, as if applied on its own.
+      if (change && index > start) {
+        await this.applySegment(events.slice(start, index), tx);
+        start = index;
+      }
+      if (!change && index < events.length - 1) continue;
       await this.applySegment(events.slice(start, index + 1), tx);
       start = index + 1;
     }
+  }
+
+  /** The members admitted in this batch whom the planner has already seen admitted. */
+  private async admittedBefore(events: readonly RecordedEvent[], tx: EntityManager): Promise<Set<string>> {
+    const memberIds = [...new Set(events.filter((event) => event.type === 'MemberAdmitted').map((event) => (event.data as { memberId: string }).memberId))];
+    if (memberIds.length === 0) return new Set();
+    const rows: Array<{ member_id: string }> = await tx.query(
+      `SELECT member_id::text FROM contact_list_members WHERE member_id = ANY($1::uuid[]) AND (facts->>'admitted')::boolean`,
+      [memberIds],
+    );
+    return new Set(rows.map((row) => row.member_id));
   }
 
   private async applySegment(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -128,7 +156,12 @@ export class ContactListPlannerProjector implements Projection {
     const versions: Array<{ data: ContactListVersionData; position: bigint }> = [];
     const listDispatches: RecordedEvent[] = [];
     const views: RecordedEvent[] = [];
-    const corrected: Array<{ recipientId: string; subjectId: string; builtAt: string }> = [];
+    /** Per recipient and member, the newest corrected copy sent in this segment (as a position). */
+    const corrected = new Map<string, { recipientId: string; subjectId: string; builtAt: bigint }>();
+    const correctedCopy = (recipientId: string, subjectId: string, builtAt: string) => {
+      const key = `${recipientId}|${subjectId}`;
+      if ((corrected.get(key)?.builtAt ?? -1n) < BigInt(builtAt)) corrected.set(key, { recipientId, subjectId, builtAt: BigInt(builtAt) });
+    };
     const noticesSent: Array<{ dispatchId: string; position: bigint }> = [];
 
     for (const recorded of relevant) {
@@ -154,14 +187,14 @@ export class ContactListPlannerProjector implements Projection {
           listDispatches.push(recorded);
           continue;
         case 'CorrectionDispatched':
-          corrected.push({ recipientId: event.data.recipientId, subjectId: event.data.subjectId, builtAt: event.data.builtAtPosition });
+          correctedCopy(event.data.recipientId, event.data.subjectId, event.data.builtAtPosition);
           continue;
         case 'DeletionNoticeDispatched':
           noticesSent.push({ dispatchId: event.data.dispatchId, position: recorded.position });
           continue;
         case 'ListNoticeDispatched':
           // A portal recipient told of a correction sees the corrected entry at their next view.
-          if (event.data.reason === 'entry-corrected') corrected.push({ recipientId: event.data.recipientId, subjectId: event.data.subjectId, builtAt: event.data.correctedAtPosition });
+          if (event.data.reason === 'entry-corrected') correctedCopy(event.data.recipientId, event.data.subjectId, event.data.correctedAtPosition);
           continue;
         case 'ContactListViewed':
           views.push(recorded);
@@ -255,12 +288,13 @@ export class ContactListPlannerProjector implements Projection {
     const dispatchIds = await this.saveListDispatches(listDispatches, tx);
     const viewed = await this.saveViews(views, tx);
 
-    if (corrected.length > 0) {
+    if (corrected.size > 0) {
+      const copies = [...corrected.values()];
       await tx.query(
         `UPDATE contact_list_corrections c SET done_position = GREATEST(c.done_position, r.built_at)
          FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS r(recipient_id, subject_id, built_at)
          WHERE c.recipient_id = r.recipient_id AND c.subject_id = r.subject_id`,
-        [corrected.map((c) => c.recipientId), corrected.map((c) => c.subjectId), corrected.map((c) => c.builtAt)],
+        [copies.map((c) => c.recipientId), copies.map((c) => c.subjectId), copies.map((c) => c.builtAt.toString())],
       );
     }
     // Corrections first: a list dispatched later in the batch may settle them at once.
@@ -381,12 +415,19 @@ export class ContactListPlannerProjector implements Projection {
         [JSON.stringify(entries)],
       );
     }
+    // A group's latest version only: one statement may not upsert the same row twice.
+    const latest = new Map<string, (typeof versions)[number]>();
+    for (const version of versions) {
+      const known = latest.get(version.data.diagnosisId);
+      if (!known || known.data.version < version.data.version) latest.set(version.data.diagnosisId, version);
+    }
+    const groups = [...latest.values()];
     await tx.query(
       `INSERT INTO contact_list_groups AS g (diagnosis_id, version, built_at_position, position)
        SELECT * FROM unnest($1::uuid[], $2::integer[], $3::bigint[], $4::bigint[])
        ON CONFLICT (diagnosis_id) DO UPDATE SET version = EXCLUDED.version, built_at_position = EXCLUDED.built_at_position, position = EXCLUDED.position
        WHERE g.version < EXCLUDED.version`,
-      [versions.map((v) => v.data.diagnosisId), versions.map((v) => v.data.version), versions.map((v) => v.data.builtAtPosition), versions.map((v) => v.position.toString())],
+      [groups.map((v) => v.data.diagnosisId), groups.map((v) => v.data.version), groups.map((v) => v.data.builtAtPosition), groups.map((v) => v.position.toString())],
     );
     // Everyone who was news when a version was built has been on it (or was not listable then).
     await tx.query(
@@ -442,12 +483,14 @@ export class ContactListPlannerProjector implements Projection {
          WHERE m.details_position > v.built_at_position AND m.listable
        )
        INSERT INTO contact_list_corrections AS c (recipient_id, subject_id, due_position, done_position, list_reference, entry_number, listed_at)
-       SELECT d.recipient_id, e.subject_id, e.details_position, 0, d.list_reference, ${ENTRY_NUMBER_SQL}, d.dispatched_at
+       SELECT DISTINCT ON (d.recipient_id, e.subject_id) d.recipient_id, e.subject_id, e.details_position, 0, d.list_reference, ${ENTRY_NUMBER_SQL}, d.dispatched_at
        FROM stale e
        JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version AND d.dispatch_id = ANY($1::uuid[])
        JOIN contact_list_members r ON r.member_id = d.recipient_id AND r.listable
        LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
        WHERE e.subject_id <> d.recipient_id AND (NOT d.greenland_only OR e.greenland)
+       -- One row per pair: the recipient's first stale copy, as when the dispatches come one by one.
+       ORDER BY d.recipient_id, e.subject_id, d.position
        ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
          entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
        WHERE c.due_position < EXCLUDED.due_position`,
@@ -455,11 +498,14 @@ export class ContactListPlannerProjector implements Projection {
     );
     // After the insert: a newer copy later in the batch settles a correction an older one made due.
     await tx.query(
-      `UPDATE contact_list_corrections c SET done_position = d.built_at_position
-       FROM contact_list_list_dispatches d
-       JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
-       WHERE d.dispatch_id = ANY($1::uuid[]) AND c.recipient_id = d.recipient_id AND c.subject_id = e.subject_id
-         AND c.due_position > c.done_position AND c.due_position <= d.built_at_position`,
+      `UPDATE contact_list_corrections c SET done_position = n.built_at
+       FROM (SELECT d.recipient_id, e.subject_id, max(d.built_at_position) AS built_at
+             FROM contact_list_list_dispatches d
+             JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
+             WHERE d.dispatch_id = ANY($1::uuid[])
+             GROUP BY d.recipient_id, e.subject_id) AS n
+       WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id
+         AND c.due_position > c.done_position AND c.due_position <= n.built_at`,
       [dispatchIds],
     );
     const shownNow: Array<{ subject_id: string }> = await tx.query(
