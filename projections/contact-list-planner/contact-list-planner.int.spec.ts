@@ -224,6 +224,24 @@ describe('the contact-list planner', () => {
     expect(await corrections()).toEqual([]);
   });
 
+  it('judges a list dispatched while a member it shows was restricted as the member stood then, even when the restriction is lifted in the same batch', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    const built = log.head;
+    log.add('MemberRestricted', { memberId: BO, reason: 'v1.x', restrictedAt: AT });
+    const refs = log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [{ id: ANNA }], built);
+    log.add('RestrictionLifted', { memberId: BO, liftedAt: AT });
+    for (const event of log.events) await apply([event]);
+    const stepwise = await everything();
+    expect(await notices()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, reason: 'restricted', list_reference: refs[ANNA], entry_number: 1, dispatched_position: null },
+    ]);
+    await dataSource.transaction((tx) => planner.reset(tx));
+    await apply(log.events);
+    expect(await everything()).toEqual(stepwise);
+  });
+
   it('plans the same notices whatever the batch boundaries: a restriction lifted in the same batch still leaves its notice', async () => {
     const log = new Log();
     log.admit(ANNA);

@@ -13,12 +13,13 @@ export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 
 
 /**
- * Events after which earlier recipients may have to be told to delete an entry, or be sent a
- * corrected one (citing the copy they held then, not one dispatched later in the same batch).
+ * Changes of who may be listed or of what an entry shows: after them earlier recipients may have
+ * to be told to delete an entry, or be sent a corrected one (citing the copy they held then, not
+ * one dispatched later in the same batch), and what came before them is judged without them.
  * A MemberAdmitted is one too when it readmits a member (moved to another group, their entry
  * may have to go); a first admission changes nothing anyone holds.
  */
-const SEGMENT_ENDS = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'MemberErased', 'DiagnosesLinked', 'ContactDetailsUpdated']);
+const SEGMENT_BOUNDARIES = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'RestrictionLifted', 'MemberErased', 'DiagnosesLinked', 'ContactDetailsUpdated']);
 
 /**
  * Member events with a rule here (details, newcomers, notices). Any other event naming a member
@@ -87,7 +88,7 @@ interface Holder {
 @Injectable()
 export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
-  readonly version = 2;
+  readonly version = 3;
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
@@ -107,7 +108,7 @@ export class ContactListPlannerProjector implements Projection {
         readmission = admittedBefore.has(memberId);
         admittedBefore.add(memberId);
       }
-      const change = SEGMENT_ENDS.has(event.type) || readmission;
+      const change = SEGMENT_BOUNDARIES.has(event.type) || readmission;
       // What came before a change is judged on the state before it, as if applied on its own.
       if (change && index > start) {
         await this.applySegment(events.slice(start, index), tx);
