@@ -283,6 +283,27 @@ describe('the contact-list planner', () => {
     expect(await everything()).toEqual(inOneBatch);
   });
 
+  it('settles a correction with the first newer copy when several come in one batch, as event by event', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [{ id: ANNA }]);
+    log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    const start = log.events.length;
+    log.admit(CARL);
+    const firstNewer = log.head;
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [CARL], [{ id: ANNA }], firstNewer);
+    log.admit(DORA);
+    log.publish(3, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }, { subjectId: DORA }], [DORA], [{ id: ANNA }]);
+    await apply(log.events.slice(0, start));
+    for (const event of log.events.slice(start)) await apply([event]);
+    const stepwise = await everything();
+    expect((await corrections()).map((row: { done_position: string }) => row.done_position)).toEqual([firstNewer.toString()]);
+    await dataSource.transaction((tx) => planner.reset(tx));
+    await apply(log.events);
+    expect(await everything()).toEqual(stepwise);
+  });
+
   it('plans the corrected entry for earlier recipients when a field they were shown changes, settled by the correction or a newer list', async () => {
     const log = new Log();
     log.admit(ANNA);

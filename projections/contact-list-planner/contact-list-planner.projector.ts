@@ -498,15 +498,16 @@ export class ContactListPlannerProjector implements Projection {
       [dispatchIds],
     );
     // After the insert: a newer copy later in the batch settles a correction an older one made due.
+    // The first such copy settles it, as when the dispatches come one by one.
     await tx.query(
       `UPDATE contact_list_corrections c SET done_position = n.built_at
-       FROM (SELECT d.recipient_id, e.subject_id, max(d.built_at_position) AS built_at
+       FROM (SELECT DISTINCT ON (p.recipient_id, p.subject_id) p.recipient_id, p.subject_id, d.built_at_position AS built_at
              FROM contact_list_list_dispatches d
              JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
-             WHERE d.dispatch_id = ANY($1::uuid[])
-             GROUP BY d.recipient_id, e.subject_id) AS n
-       WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id
-         AND c.due_position > c.done_position AND c.due_position <= n.built_at`,
+             JOIN contact_list_corrections p ON p.recipient_id = d.recipient_id AND p.subject_id = e.subject_id
+             WHERE d.dispatch_id = ANY($1::uuid[]) AND p.due_position > p.done_position AND p.due_position <= d.built_at_position
+             ORDER BY p.recipient_id, p.subject_id, d.position) AS n
+       WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id`,
       [dispatchIds],
     );
     const shownNow: Array<{ subject_id: string }> = await tx.query(
