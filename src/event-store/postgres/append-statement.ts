@@ -45,6 +45,20 @@ FROM (SELECT pg_advisory_xact_lock(7215630412), pg_notify('event_log_appended', 
 WHERE $2 = -2 OR ($2 = -1 AND c.current = -1) OR ($2 = -3 AND c.current >= 0) OR $2 = c.current
 RETURNING position, event_id, revision`;
 
+/**
+ * The first event of a new stream (expectation no_stream: a sign-up's MemberJoined and the
+ * like). Its revision is 0, so the (stream_id, revision) unique key is the whole concurrency
+ * check: when the stream exists, the insert breaks it and nothing is written, and the caller
+ * reads the stream's revision to report the conflict. No look-up of the revision beforehand,
+ * which was the largest cost of a lone append beyond a plain insert. Ordering as above; $1 stream
+ * id, $2..$6 id, type, schema version, data, metadata.
+ */
+export const APPEND_FIRST_EVENT_SQL = `
+INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+SELECT nextval('events_position_seq'), $1, 0, $2, $3, $4, $5, $6
+FROM (SELECT pg_advisory_xact_lock(7215630412), pg_notify('event_log_appended', '')) AS append_lock
+RETURNING position, event_id, revision`;
+
 /** The last revision of each stream (for appends whose expectation failed, or that had no events). */
 export const STREAM_REVISIONS_SQL = `
 SELECT stream_id, max(revision) AS revision FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`;

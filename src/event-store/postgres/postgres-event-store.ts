@@ -12,7 +12,7 @@ import {
   meetsExpectation,
 } from '../event-store.port';
 import { AppendSignal, pollingSubscription } from '../polling-subscription';
-import { APPEND_EVENTS_SQL, APPEND_ONE_EVENT_SQL, STREAM_REVISIONS_SQL } from './append-statement';
+import { APPEND_EVENTS_SQL, APPEND_FIRST_EVENT_SQL, APPEND_ONE_EVENT_SQL, STREAM_REVISIONS_SQL } from './append-statement';
 
 export const APPEND_NOTIFY_CHANNEL = 'event_log_appended';
 
@@ -34,16 +34,21 @@ function isStaleRevision(error: unknown): boolean {
   return code === '23505' && constraint === 'events_stream_revision';
 }
 
-/** The statement that writes a batch: one append of one event has a lighter one of its own. */
+/** Name of the statement whose unique-key violation means "the stream exists" (see APPEND_FIRST_EVENT_SQL). */
+const APPEND_FIRST_EVENT = 'append_first_event';
+
+/** The statement that writes a batch: one append of one event has lighter ones of its own. */
 function appendStatement(batch: readonly AppendRequest[]): QueryConfig {
   const code = (expected: ExpectedRevision) => (typeof expected === 'number' ? expected : EXPECTED_CODES[expected]);
   if (batch.length === 1 && batch[0].events.length === 1) {
     const [{ streamId, expected, events }] = batch;
     const [event] = events;
+    const payload = [event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)];
+    if (expected === 'no_stream') return { name: APPEND_FIRST_EVENT, text: APPEND_FIRST_EVENT_SQL, values: [streamId, ...payload] };
     return {
       name: 'append_one_event',
       text: APPEND_ONE_EVENT_SQL,
-      values: [streamId, code(expected), event.id, event.type, event.schemaVersion, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+      values: [streamId, code(expected), ...payload],
     };
   }
   const columns: [number[], string[], number[], string[], string[], number[], string[], string[]] = [[], [], [], [], [], [], [], []];
@@ -213,7 +218,10 @@ export class PostgresEventStore implements EventStore {
       try {
         return (await db.query<{ position: string; event_id: string; revision: number }>(statement)).rows;
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isStaleRevision(error)) throw error;
+        if (!isStaleRevision(error)) throw error;
+        // The new stream exists: nothing was written, and the caller reports the conflict.
+        if (statement.name === APPEND_FIRST_EVENT) return [];
+        if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
