@@ -19,6 +19,7 @@ import { PrintQueue1764620000000 } from './1764620000000-print-queue';
 import { RateLimits1764630000000 } from './1764630000000-rate-limits';
 import { MasterKey1764630000001 } from './1764630000001-master-key';
 import { MailingLetters1764640000000 } from './1764640000000-mailing-letters';
+import { PlannerChangedDetails1764650000000 } from './1764650000000-planner-changed-details';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   RateLimits1764630000000,
   MasterKey1764630000001,
   MailingLetters1764640000000,
+  PlannerChangedDetails1764650000000,
 ];

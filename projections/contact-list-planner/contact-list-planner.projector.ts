@@ -477,11 +477,16 @@ export class ContactListPlannerProjector implements Projection {
     await tx.query(
       `WITH versions AS (
          SELECT DISTINCT diagnosis_id, list_version, built_at_position FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
-       ), stale AS (
+       ), changed AS MATERIALIZED (
+         -- From the few members whose details changed since the oldest of these versions was
+         -- built, not from every entry of every version (contact_list_members_details); the
+         -- stale entries, usually none, before any dispatch is looked at.
+         SELECT member_id, details_position FROM contact_list_members
+         WHERE listable AND details_position > (SELECT min(built_at_position) FROM versions)
+       ), stale AS MATERIALIZED (
          SELECT e.*, m.details_position FROM versions v
-         JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
-         JOIN contact_list_members m ON m.member_id = e.subject_id
-         WHERE m.details_position > v.built_at_position AND m.listable
+         JOIN changed m ON m.details_position > v.built_at_position
+         JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version AND e.subject_id = m.member_id
        )
        INSERT INTO contact_list_corrections AS c (recipient_id, subject_id, due_position, done_position, list_reference, entry_number, listed_at)
        SELECT DISTINCT ON (d.recipient_id, e.subject_id) d.recipient_id, e.subject_id, e.details_position, 0, d.list_reference, ${ENTRY_NUMBER_SQL}, d.dispatched_at
