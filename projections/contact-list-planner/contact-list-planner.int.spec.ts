@@ -109,6 +109,13 @@ describe('the contact-list planner', () => {
     }
     return state;
   };
+  /** Rebuilds the planner from `events`, in one batch or one event at a time, and returns everything it then holds. */
+  const replayed = async (events: readonly RecordedEvent[], how: 'in one batch' | 'event by event') => {
+    await dataSource.transaction((tx) => planner.reset(tx));
+    if (how === 'in one batch') await apply(events);
+    else for (const event of events) await apply([event]);
+    return everything();
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -237,9 +244,7 @@ describe('the contact-list planner', () => {
     expect(await notices()).toEqual([
       { recipient_id: ANNA, subject_id: BO, reason: 'restricted', list_reference: refs[ANNA], entry_number: 1, dispatched_position: null },
     ]);
-    await dataSource.transaction((tx) => planner.reset(tx));
-    await apply(log.events);
-    expect(await everything()).toEqual(stepwise);
+    expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
   });
 
   it('plans the same notices whatever the batch boundaries: a restriction lifted in the same batch still leaves its notice', async () => {
@@ -254,9 +259,7 @@ describe('the contact-list planner', () => {
     expect(await notices()).toEqual([
       { recipient_id: ANNA, subject_id: BO, reason: 'restricted', list_reference: refs[ANNA], entry_number: 1, dispatched_position: null },
     ]);
-    await dataSource.transaction((tx) => planner.reset(tx));
-    for (const event of log.events) await apply([event]);
-    expect(await everything()).toEqual(inOneBatch);
+    expect(await replayed(log.events, 'event by event')).toEqual(inOneBatch);
   });
 
   it('takes two versions of a group in one batch, both built before a rectification and dispatched after it: one correction citing the first copy, the same plan event by event', async () => {
@@ -278,9 +281,7 @@ describe('the contact-list planner', () => {
     ]);
     expect(await rows('SELECT version FROM contact_list_groups')).toEqual([{ version: 2 }]);
     const inOneBatch = await everything();
-    await dataSource.transaction((tx) => planner.reset(tx));
-    for (const event of log.events) await apply([event]);
-    expect(await everything()).toEqual(inOneBatch);
+    expect(await replayed(log.events, 'event by event')).toEqual(inOneBatch);
   });
 
   it('settles a correction with the first newer copy when several come in one batch, as event by event', async () => {
@@ -299,9 +300,7 @@ describe('the contact-list planner', () => {
     for (const event of log.events.slice(start)) await apply([event]);
     const stepwise = await everything();
     expect((await corrections()).map((row: { done_position: string }) => row.done_position)).toEqual([firstNewer.toString()]);
-    await dataSource.transaction((tx) => planner.reset(tx));
-    await apply(log.events);
-    expect(await everything()).toEqual(stepwise);
+    expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
   });
 
   it('plans the corrected entry for earlier recipients when a field they were shown changes, settled by the correction or a newer list', async () => {
@@ -371,9 +370,7 @@ describe('the contact-list planner', () => {
     expect((await corrections()).map((row: { recipient_id: string; due_position: string; list_reference: string }) => [row.recipient_id, row.due_position, row.list_reference])).toEqual([
       [ANNA, update.position.toString(), first[ANNA]],
     ]);
-    await dataSource.transaction((tx) => planner.reset(tx));
-    await apply(log.events);
-    expect(await everything()).toEqual(stepwise);
+    expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
   });
 
   it('lets a copy or a message settle what was planned earlier in the same batch', async () => {
@@ -405,9 +402,7 @@ describe('the contact-list planner', () => {
       [ANNA, true],
       [CARL, false],
     ]);
-    await dataSource.transaction((tx) => planner.reset(tx));
-    await apply(log.events);
-    expect(await everything()).toEqual(stepwise);
+    expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
   });
 
   it('keeps each member\'s choice of delivery for the sender', async () => {
@@ -505,9 +500,7 @@ describe('the contact-list planner', () => {
     // Event by event the facts, groups, newcomers, versions and dispatches come out the same. (The
     // notices and corrections may differ: a restriction lifted within one batch asks nobody to
     // delete anything, event by event it does.)
-    await dataSource.transaction((tx) => planner.reset(tx));
-    for (const event of log.events) await apply([event]);
-    const stepwise = await everything();
+    const stepwise = await replayed(log.events, 'event by event');
     const structure = ({ contact_list_notices: _n, contact_list_corrections: _c, ...rest }: Record<string, unknown[]>) => rest;
     expect(structure(stepwise)).toEqual(structure(once));
   });
