@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { UNDIAGNOSED_DIAGNOSIS_ID } from '../contracts/events/diagnosis.events';
 import { readMailSink } from './support/mail-sink';
 import { fileSink, Network, personOf, signUpOf } from './support/network';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const ASSOCIATION = { name: 'Landsforeningen for Bardet-Biedl', email: 'kontakt@bbs.example.dk', url: 'https://bbs.example.dk' };
@@ -73,5 +74,9 @@ describe('help to start a patient association, over HTTP', () => {
     const unnamed = await network.staff('record-association', { diagnosisId: groupB, association: { email: 'x@example.org' } });
     expect(unnamed.status).toBe(400);
     expect(new Set(unnamed.body.errors.map((error: { field: string }) => error.field))).toEqual(new Set(['association.name']));
+  });
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
   });
 });

@@ -4,6 +4,7 @@ import { ConsentHandOverCheck } from '../src/consent-hand-over/consent-hand-over
 import { Clock } from '../src/domain/clock';
 import { fileSink, Network } from './support/network';
 import { WebClient } from './support/web-client';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { DPO_KEY, SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -201,4 +202,8 @@ describe('the consent hand-over at coming of age, over HTTP', () => {
     });
     expect(verification.ok).toBe(true);
   }, 90_000);
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
+  });
 });

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../contracts/events/domain-event';
 import { memberStream } from '../contracts/events/membership.events';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
 import { proposed, stored, waitingApplicant } from './support/applicant-events';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { DPO_KEY, SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 interface Answer<T = Record<string, unknown>> {
@@ -203,5 +204,9 @@ describe('diagnoses over HTTP', () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/commands/register-diagnosis', '/commands/assess-diagnosis', '/commands/link-diagnoses', '/diagnoses', '/groups', '/assessments/pending']),
     );
+  });
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
   });
 });

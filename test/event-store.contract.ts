@@ -14,6 +14,14 @@ export interface EventStoreFixture {
   beginHeldAppend?(store: EventStore, streamId: string, events: NewEvent[]): Promise<{ commit(): Promise<void> }>;
 }
 
+/** Waits until `condition` holds, checking every 10 ms, for 10 s at most. */
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** What every adapter of the event-store port must do. Run by one spec file per adapter. */
 export function eventStoreContract(fixture: EventStoreFixture): void {
   let store: EventStore;
@@ -191,6 +199,38 @@ export function eventStoreContract(fixture: EventStoreFixture): void {
       expect(seen).toEqual([1, 2, 3, 4, 5]);
     });
 
+    it('tells a filtered subscriber how far it has read past the events its filter leaves out', async () => {
+      const [wanted, other] = [`${prefix}Wanted`, `${prefix}Other`];
+      const start = await store.headPosition();
+      const first = await store.append(`${prefix}a`, [testEvent(wanted, 1), testEvent(other, 2)], 'no_stream');
+      const history = await store.append(`${prefix}b`, [testEvent(other, 3), testEvent(wanted, 4), testEvent(other, 5)], 'no_stream');
+      const calls: Array<{ batch: RecordedEvent[] } | { progress: bigint }> = [];
+      const progressed = () => calls.flatMap((call) => ('progress' in call ? [call.progress] : []));
+      const subscription = store.subscribe({
+        after: start,
+        filter: { eventTypes: [wanted] },
+        batchSize: 1,
+        onBatch: async (batch) => void calls.push({ batch }),
+        onProgress: async (progress) => void calls.push({ progress }),
+      });
+      await until(() => progressed().some((position) => position >= history.position));
+      // And when a left-out event comes while it follows the log.
+      const live = await store.append(`${prefix}b`, [testEvent(other, 6)], 2);
+      await until(() => progressed().some((position) => position >= live.position));
+      await subscription.stop();
+
+      const batches = calls.flatMap((call) => ('batch' in call ? [call.batch] : []));
+      expect(batches.flat().map((event) => [event.type, event.data])).toEqual([
+        [wanted, 1],
+        [wanted, 4],
+      ]);
+      expect(batches[0][0].position).toBeLessThan(first.position);
+      // Progress only moves forward, and never ahead of the wanted event before it was handed over.
+      const positions = calls.map((call) => ('batch' in call ? call.batch[0].position : call.progress));
+      expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(new Set(positions).size).toBe(positions.length);
+    });
+
     it('stops with the handler error when a batch handler fails', async () => {
       const start = await store.headPosition();
       await store.append(`${prefix}s`, [testEvent()], 'no_stream');
@@ -219,20 +259,34 @@ export function eventStoreContract(fixture: EventStoreFixture): void {
         filter: { streamPrefixes: [prefix] },
         onBatch: async (events) => void seen.push(...events),
       });
-      const held = await fixture.beginHeldAppend(store, `${prefix}slow`, [testEvent('T', 'slow')]);
+      // A subscriber to the held event's type only, which is told how far it read past the others.
+      const slowType = `${prefix}Slow`;
+      const filtered: Array<{ slow: bigint } | { progress: bigint }> = [];
+      const filteredSubscription = store.subscribe({
+        after: start,
+        filter: { eventTypes: [slowType] },
+        onBatch: async (events) => void filtered.push(...events.map((event) => ({ slow: event.position }))),
+        onProgress: async (progress) => void filtered.push({ progress }),
+      });
+      const held = await fixture.beginHeldAppend(store, `${prefix}slow`, [testEvent(slowType, 'slow')]);
       // Appends that start after the held one: they must not become visible ahead of it.
       const later = Promise.all([1, 2, 3].map((i) => store.append(`${prefix}fast${i}`, [testEvent('T', `fast${i}`)], 'no_stream')));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const readWhileHeld = await readOwn(start);
       await held.commit();
-      await later;
+      const fast = await later;
       const readAfter = await readOwn(start);
-      while (seen.length < 4) await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => seen.length >= 4 && filtered.some((call) => 'progress' in call && fast.every((append) => call.progress >= append.position)));
       await subscription.stop();
+      await filteredSubscription.stop();
 
       expect(readWhileHeld).toEqual([]);
       expect(readAfter.map((e) => e.data)).toEqual(['slow', expect.stringMatching(/^fast/), expect.stringMatching(/^fast/), expect.stringMatching(/^fast/)]);
       expect(seen).toEqual(readAfter);
+      // No progress was reported past the held event before it was handed over.
+      const slowAt = filtered.findIndex((call) => 'slow' in call);
+      expect(filtered.filter((call) => 'slow' in call)).toEqual([{ slow: readAfter[0].position }]);
+      expect(filtered.slice(0, slowAt).every((call) => 'progress' in call && call.progress < readAfter[0].position)).toBe(true);
     });
   });
 }

@@ -4,6 +4,7 @@ import { readMailSink } from './support/mail-sink';
 import { follow, linksTo } from './support/mail-links';
 import { fileSink, Network } from './support/network';
 import { type SesEmulator, startSesEmulator } from './support/ses-emulator';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const WANTS = { wantsMeetupInvites: true };
@@ -139,6 +140,10 @@ describe('meet-ups over HTTP, through the file transport', () => {
     const meetup = await invite(network, next);
     expect(meetup.sends.sent).toBe(3); // 6, 8 and 3
   }, 30_000);
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
+  });
 });
 
 describe('meet-ups over HTTP, through SES (aws-ses-v2-local)', () => {

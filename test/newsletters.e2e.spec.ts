@@ -6,6 +6,7 @@ import { readMailSink } from './support/mail-sink';
 import { follow, linksTo } from './support/mail-links';
 import { fileSink, type Message, Network } from './support/network';
 import { type SesEmulator, startSesEmulator } from './support/ses-emulator';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const WANTS = { wantsNewsletter: true };
@@ -126,6 +127,10 @@ describe('newsletters over HTTP, through the file transport', () => {
     const refused = await network.staff('compose-newsletter', { editions: { en: { subject: 'Newsletter', markdown: 'Hello' } } });
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'editions.da' })]);
+  });
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
   });
 });
 

@@ -13,6 +13,7 @@ import { RetentionEngine } from '../src/retention/retention-engine';
 import { RETENTION_POLICY } from '../src/retention/retention-policy';
 import { RetentionSchedule } from '../src/retention/retention-schedule';
 import { memberJoined } from './support/recorded-events';
+import { replayWithoutEventTypeFilters } from './support/event-type-filters';
 import { DPO_KEY, SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -323,5 +324,9 @@ describe('members’ rights: the rights-request register, the retention engine a
       expect((await call('GET', '/records-of-processing')).status).toBe(401);
       expect((await call('GET', '/records-of-processing', { key: 'not-a-configured-key-0000' })).status).toBe(401);
     });
+  });
+  // Last: it stops the service's projections.
+  it('built every read model from only the event types it declares (a replay of every event gives the same)', async () => {
+    await replayWithoutEventTypeFilters(service);
   });
 });

@@ -37,6 +37,7 @@ const LEAVES_WAITING = new Set<string>(['MemberAdmitted', 'MemberReferred', 'Mem
 export class AdmissionsReactor implements Projection {
   readonly name = 'admissions';
   readonly version = 1;
+  readonly eventTypes = ['DiagnosisAssessed', 'MemberAwaitingAssessment', ...LEAVES_WAITING];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -77,6 +77,7 @@ interface Row {
 export class ConsentHandOversProjector implements Projection {
   readonly name = CONSENT_HAND_OVERS;
   readonly version = 1;
+  readonly eventTypes = [...HAND_OVER_EVENTS];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => HAND_OVER_EVENTS.has(event.type));

@@ -89,6 +89,7 @@ interface Holder {
 export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
   readonly version = 3;
+  // No eventTypes: it reads every event, since any event that names a member goes to the listability fold.
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the

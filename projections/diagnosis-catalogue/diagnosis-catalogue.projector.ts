@@ -48,6 +48,10 @@ const MEMBER_STATUS: Partial<Record<MemberEvent['type'], CatalogueMemberStatus>>
 export class DiagnosisCatalogueProjector implements Projection {
   readonly name = 'diagnosis-catalogue';
   readonly version = 1;
+  readonly eventTypes = [
+    ...(['DiagnosisRegistered', 'DiagnosisProposed', 'DiagnosisAssessed', 'GroupBecameAssociation', 'DiagnosesLinked'] satisfies Array<(DiagnosisEvent | ClusterEvent)['type']>),
+    ...Object.keys(MEMBER_STATUS),
+  ];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const created: NewDiagnosis[] = [];

@@ -55,6 +55,7 @@ interface KnownVersion {
 export class DisclosureLogProjector implements Projection {
   readonly name = 'disclosure-log';
   readonly version = 1;
+  readonly eventTypes = [...HANDLED];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => HANDLED.has(event.type));

@@ -15,6 +15,7 @@ import type { Projection } from '../runner/projection';
 export class ErasureCompletionReactor implements Projection {
   readonly name = 'erasure-completion';
   readonly version = 1;
+  readonly eventTypes = ['MemberErased'] satisfies Array<MemberErased['type']>;
 
   constructor(private readonly completion: ErasureCompletion) {}
 

@@ -113,6 +113,7 @@ interface MemberRow {
 export class GroupRosterProjector implements Projection {
   readonly name = 'group-roster';
   readonly version = 1;
+  readonly eventTypes = [...ROSTER_EVENTS];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => ROSTER_EVENTS.has(event.type));

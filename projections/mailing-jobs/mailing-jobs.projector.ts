@@ -32,6 +32,8 @@ export function mailingJobOf(recorded: RecordedEvent): MailingJob | undefined {
 export class MailingJobsProjector implements Projection {
   readonly name = 'mailing-jobs';
   readonly version = 1;
+  /** The events mailingJobOf() makes a job of. */
+  readonly eventTypes = ['NewsletterSendRequested', 'MeetupInvitationsRequested', 'GroupBecameAssociation'] satisfies Array<(NewsletterEvent | MeetupEvent | DiagnosisEvent)['type']>;
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const jobs = events.flatMap((event) => {

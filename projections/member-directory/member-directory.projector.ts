@@ -180,6 +180,7 @@ interface DirectoryRow {
 export class MemberDirectoryProjector implements Projection {
   readonly name = 'member-directory';
   readonly version = 1;
+  readonly eventTypes = [...DIRECTORY_EVENTS];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => DIRECTORY_EVENTS.has(event.type));

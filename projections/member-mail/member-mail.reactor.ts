@@ -49,6 +49,19 @@ export class MailNotSentError extends Error {
 export class MemberMailReactor implements Projection {
   readonly name = 'member-mail';
   readonly version = 1;
+  readonly eventTypes = [
+    'MemberJoined',
+    'ContactDetailsUpdated',
+    'MemberErased',
+    'DiagnosisRegistered',
+    'DiagnosisProposed',
+    'DiagnosisAssessed',
+    'GroupBecameAssociation',
+    'EmailVerificationRequested',
+    'MemberReferred',
+    'MemberDeclined',
+    'ConsentHandOverRequested',
+  ] satisfies Array<(MemberEvent | DiagnosisEvent)['type']>;
   private readonly logger = new Logger('MemberMail');
 
   constructor(

@@ -25,6 +25,7 @@ interface Row {
 export class RetentionCandidatesProjector implements Projection {
   readonly name = RETENTION_CANDIDATES;
   readonly version = 1;
+  readonly eventTypes = [...STAGE_EVENTS];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => STAGE_EVENTS.has(event.type));

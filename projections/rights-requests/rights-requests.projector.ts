@@ -13,6 +13,7 @@ import type { Projection } from '../runner/projection';
 export class RightsRequestsProjector implements Projection {
   readonly name = 'rights-requests';
   readonly version = 1;
+  readonly eventTypes = ['RightsRequestRecorded', 'RightsRequestExtended', 'RightsRequestCompleted'] satisfies Array<RightsRequestEvent['type']>;
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const recorded of events) {

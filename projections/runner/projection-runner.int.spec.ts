@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { testEvent } from '../../test/support/events';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { waitForProjection } from './catch-up';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -11,7 +12,10 @@ import { ProjectionRunner } from './projection-runner';
 class CountingProjection implements Projection {
   readonly name = 'counting';
   applied = 0;
-  constructor(readonly version = 1) {}
+  constructor(
+    readonly version = 1,
+    readonly eventTypes?: readonly string[],
+  ) {}
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) {
       if (event.type === 'Poison') throw new Error('cannot handle this event');
@@ -72,6 +76,25 @@ describe('the projection runner', () => {
     expect(counting.status()).toEqual({ name: 'counting', version: 1, state: 'active', position: 5n });
     const checkpoint = await dataSource.query(`SELECT position FROM projection_checkpoints WHERE name = 'counting'`);
     expect(checkpoint).toEqual([{ position: '5' }]);
+  });
+
+  it('with eventTypes, applies only those and still follows the whole log with its checkpoint', async () => {
+    await store.append('a', [testEvent('Counted'), testEvent('Other'), testEvent('Counted')], 'no_stream');
+    await store.append('b', [testEvent('Other'), testEvent('Other'), testEvent('Other'), testEvent('Other')], 'no_stream');
+    const projection = new CountingProjection(1, ['Counted']);
+    const counting = runner(projection);
+    counting.start();
+    await until(() => counting.status().position === 7n);
+    expect(await counts()).toEqual({ a: 2 });
+    await store.append('b', [testEvent('Other')], 3);
+    await until(() => counting.status().position === 8n);
+    await store.append('b', [testEvent('Counted')], 4);
+    await until(async () => (await counts()).b === 1);
+    expect(projection.applied).toBe(3);
+    expect(await dataSource.query(`SELECT position FROM projection_checkpoints WHERE name = 'counting'`)).toEqual([{ position: '9' }]);
+    // A job that waits for the projection to reach the head is not kept waiting by events it does not read.
+    await store.append('b', [testEvent('Other')], 5);
+    await waitForProjection(dataSource, store, 'counting', 5000);
   });
 
   it('applies each event exactly once across a restart', async () => {

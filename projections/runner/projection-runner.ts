@@ -101,10 +101,13 @@ export class ProjectionRunner {
         await this.prepareCheckpoint();
         if (!this.running) break; // stop() came while starting up
         this.state = 'active';
+        const { eventTypes } = this.projection;
         const subscription = this.store.subscribe({
           after: this.position,
           batchSize: this.options.batchSize ?? 500,
+          ...(eventTypes ? { filter: { eventTypes } } : {}),
           onBatch: (events) => this.applyBatch(events),
+          onProgress: (position) => this.advanceTo(position),
         });
         this.subscription = subscription;
         // A rebuild asked for by the CLI must also start while no new events arrive.
@@ -172,6 +175,18 @@ export class ProjectionRunner {
       throw error;
     }
     this.position = last;
+  }
+
+  /**
+   * Moves the checkpoint past events the projection does not read. A rebuild asked for meanwhile
+   * keeps its row as it is: the watch stops the subscription and the rebuild starts from 0.
+   */
+  private async advanceTo(position: bigint): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1 AND position < $2 AND NOT rebuild_requested',
+      [this.projection.name, position.toString()],
+    );
+    if (position > this.position) this.position = position;
   }
 
   /** Creates the checkpoint row, or resets the read model when its version changed or a rebuild was asked for. */

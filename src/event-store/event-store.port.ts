@@ -36,6 +36,14 @@ export interface SubscribeOptions {
    * A rejection stops the subscription (see Subscription.stopped).
    */
   onBatch(events: RecordedEvent[]): Promise<void>;
+  /**
+   * For a filtered subscription: called, in turn with onBatch, when the subscription has read
+   * past events its filter leaves out. Every event at or before `position` has been handed over
+   * or does not match, and later batches hold only events after it. Lets a subscriber that needs
+   * few event types still record how far into the log it is. Like onBatch, a rejection stops
+   * the subscription.
+   */
+  onProgress?(position: bigint): Promise<void>;
 }
 
 export interface Subscription {

@@ -1,5 +1,4 @@
-import type { RecordedEvent } from '../../contracts/events/event-envelope';
-import type { ReadAllOptions, SubscribeOptions, Subscription } from './event-store.port';
+import type { EventStore, SubscribeOptions, Subscription } from './event-store.port';
 
 /**
  * A wake-up hint that new events may be in the log. It counts hints, so a reader that notes
@@ -41,27 +40,40 @@ export class AppendSignal {
  * A catch-up subscription built from readAll: read batches until the log is exhausted, then wait
  * for a wake-up hint or the poll interval, and read again. Polling keeps it correct when a hint
  * is lost; the hint only makes it prompt.
+ *
+ * A filtered subscription with onProgress reads the head before each read: when the read then
+ * finds fewer events than it asked for, it has seen every event up to that head (positions
+ * become visible in order, see the adapters), so the subscriber is told it got that far, and the
+ * next read starts there instead of scanning the left-out events again.
  */
 export function pollingSubscription(
-  readAll: (options: ReadAllOptions) => Promise<RecordedEvent[]>,
+  log: Pick<EventStore, 'readAll' | 'headPosition'>,
   signal: AppendSignal,
   options: SubscribeOptions,
   pollIntervalMs: number,
 ): Subscription {
   let running = true;
   const stopHint = new AppendSignal();
+  // Without a filter every event is handed over, which says how far the subscription got.
+  const reportsProgress = options.filter !== undefined && options.onProgress !== undefined;
+  const maxCount = options.batchSize ?? 1000;
 
   const loop = async (): Promise<void> => {
     let after = options.after;
     while (running) {
       const seen = signal.current;
-      const batch = await readAll({ after, filter: options.filter, maxCount: options.batchSize ?? 1000 });
+      const head = reportsProgress ? await log.headPosition() : 0n;
+      const batch = await log.readAll({ after, filter: options.filter, maxCount });
       if (!running) return;
       if (batch.length > 0) {
         await options.onBatch(batch);
         after = batch[batch.length - 1].position;
-        continue;
       }
+      if (reportsProgress && batch.length < maxCount && head > after && running) {
+        await options.onProgress?.(head);
+        after = head;
+      }
+      if (batch.length > 0) continue;
       await Promise.race([signal.wait(seen, pollIntervalMs), stopHint.wait(0, pollIntervalMs)]);
     }
   };

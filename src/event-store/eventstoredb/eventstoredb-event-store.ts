@@ -345,7 +345,10 @@ class CatchUpSubscription implements Subscription {
     let failures = 0;
     while (!this.stopping) {
       const subscription = this.client.subscribeToAll(
-        { fromPosition: toReadPosition(this.cursor), filter: toServerFilter(this.options.filter) },
+        // A subscriber that wants progress reports gets them from every event the server sends,
+        // so the filter is applied here. (The server's own checkpoints cannot be ordered against
+        // the events this client has buffered but not yet handed over.)
+        { fromPosition: toReadPosition(this.cursor), filter: toServerFilter(this.options.onProgress ? undefined : this.options.filter) },
         { highWaterMark: batchSize },
       );
       const reader = new BatchReader<AllStreamResolvedEvent>(subscription);
@@ -394,6 +397,8 @@ class CatchUpSubscription implements Subscription {
       if (isWanted(event, this.options.filter)) events.push(toRecordedEvent(event, position));
     }
     if (events.length > 0) await this.options.onBatch(events);
+    const handedOver = events.length > 0 ? events[events.length - 1].position : this.cursor;
+    if (this.options.filter && seen > handedOver && !this.stopping) await this.options.onProgress?.(seen);
     this.cursor = seen;
   }
 

@@ -532,6 +532,28 @@ describe('EventStoreDbEventStore (unit, fake client)', () => {
       ]);
     });
 
+    it('with onProgress, filters here and reports how far it read past left-out events, after the batch before them', async () => {
+      const calls: Array<string | bigint> = [];
+      const subscription = store.subscribe({
+        after: 0n,
+        filter: { eventTypes: ['MemberJoined'] },
+        batchSize: 10,
+        onBatch: async (events) => void calls.push(...events.map((event) => event.type)),
+        onProgress: async (position) => void calls.push(position),
+      });
+      const feed = client.subscriptions[0];
+      for (const e of [stored(100, 'member-1', 0, 'MemberJoined'), stored(200, 'member-1', 1, 'EmailVerified'), stored(300, '$$member-1', 0, '$metadata'), stored(400, 'member-2', 0, 'EmailVerified')])
+        feed.write(e);
+      await waitFor(() => calls.includes(400n), 'progress to 400');
+      feed.write(stored(500, 'member-3', 0, 'MemberJoined'));
+      await waitFor(() => calls.length === 3, 'the next batch');
+      await subscription.stop();
+
+      // Every event but the server's own is sent; a batch that ends with a wanted event reports no progress.
+      expect(client.subscribeToAll.mock.calls[0][0]).toEqual({ fromPosition: START, filter: { filterOn: 'eventType', checkpointInterval: 1, regex: '^[^$].*' } });
+      expect(calls).toEqual(['MemberJoined', 400n, 'MemberJoined']);
+    });
+
     it('reads the next batch only after onBatch resolved', async () => {
       const batches: RecordedEvent[][] = [];
       let release: () => void = () => undefined;

@@ -97,7 +97,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    return pollingSubscription((o) => this.readAll(o), this.appended, options, 1000);
+    return pollingSubscription(this, this.appended, options, 1000);
   }
 
   async close(): Promise<void> {

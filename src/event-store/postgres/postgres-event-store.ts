@@ -281,7 +281,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    return pollingSubscription((o) => this.readAll(o), this.appended, options, this.options.pollIntervalMs ?? 500);
+    return pollingSubscription(this, this.appended, options, this.options.pollIntervalMs ?? 500);
   }
 
   async close(): Promise<void> {
