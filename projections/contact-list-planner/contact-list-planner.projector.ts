@@ -5,7 +5,7 @@ import type { DiagnosesLinked, DiagnosisEvent } from '../../contracts/events/dia
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { ContactDetails, ContactField, MemberEvent } from '../../contracts/events/membership.events';
 import { deletionKey, dispatchIdOf } from '../../src/contact-lists/dispatch-keys';
-import { type ListableMember, Listability } from '../../src/contact-lists/listability';
+import { LISTABILITY_EVENT_TYPES, type ListableMember, Listability } from '../../src/contact-lists/listability';
 import type { Projection } from '../runner/projection';
 import { correctionNeeded, deletionReason, ENTRY_NUMBER_SQL } from './notice-planning';
 
@@ -22,8 +22,8 @@ export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 const SEGMENT_BOUNDARIES = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'RestrictionLifted', 'MemberErased', 'DiagnosesLinked', 'ContactDetailsUpdated']);
 
 /**
- * Member events with a rule here (details, newcomers, notices). Any other event naming a member
- * is handed to the listability fold too, so a rule added there takes effect here.
+ * Member events with a rule here (details, newcomers, notices). Any other event the listability
+ * fold acts on is handed to it too, so a rule added there takes effect here.
  */
 const MEMBER_EVENTS = new Set<string>([
   'MemberJoined',
@@ -89,7 +89,7 @@ interface Holder {
 export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
   readonly version = 3;
-  // No eventTypes: it reads every event, since any event that names a member goes to the listability fold.
+  readonly eventTypes = [...new Set([...MEMBER_EVENTS, ...OTHER_EVENTS, ...LISTABILITY_EVENT_TYPES])];
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
@@ -200,9 +200,6 @@ export class ContactListPlannerProjector implements Projection {
           continue;
         case 'ContactListViewed':
           views.push(recorded);
-          continue;
-        case 'ContactListDelivered':
-        case 'ContactListDeliveryFailed':
           continue;
       }
       if (!isMemberEvent(recorded)) continue;
@@ -771,8 +768,7 @@ function newsFor(fold: Listability, links: Map<string, Set<string>>, memberId: s
 
 /** An event of a member's stream the listability fold may care about (the contact-list events name members otherwise). */
 function isMemberEvent(event: RecordedEvent): boolean {
-  if (MEMBER_EVENTS.has(event.type)) return true;
-  return !OTHER_EVENTS.has(event.type) && typeof (event.data as { memberId?: unknown } | null)?.memberId === 'string';
+  return MEMBER_EVENTS.has(event.type) || (LISTABILITY_EVENT_TYPES.has(event.type) && !OTHER_EVENTS.has(event.type));
 }
 
 function stateOf(row: MemberRow): MemberState {

@@ -28,6 +28,22 @@ export type Unlawful =
   | 'own-entry';
 
 /**
+ * The event types the fold acts on; apply() ignores every other one, so a reader that only feeds
+ * the fold, or keeps its state, may read just these.
+ */
+export const LISTABILITY_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'DiagnosesLinked',
+  'MemberJoined',
+  'MemberAdmitted',
+  'ConsentWithdrawn',
+  'ConsentLapsed',
+  'MemberRestricted',
+  'RestrictionLifted',
+  'MemberErased',
+  'ContactDetailsUpdated',
+] satisfies Array<(MemberEvent | DiagnosesLinked)['type']>);
+
+/**
  * Who may be on which contact list, folded from the log in order. The same fold serves the
  * sender (what to send now) and the DPO's verification (was a past send lawful at the position
  * it recorded), so the two can never disagree. Deterministic and free of I/O; mutable inside for
@@ -41,6 +57,7 @@ export class Listability {
   private readonly clusterMembers = new Map<string, Set<string>>();
 
   apply(domainEvent: DomainEvent): void {
+    if (!LISTABILITY_EVENT_TYPES.has(domainEvent.type)) return;
     const event = domainEvent as MemberEvent | DiagnosesLinked;
     if (event.type === 'DiagnosesLinked') {
       const { clusterId, diagnosisIds } = event.data;
