@@ -39,11 +39,11 @@ export interface ContactListSenderOptions {
   maxMessagesPerRound: number;
 }
 
-export const DEFAULT_SENDER_OPTIONS: ContactListSenderOptions = {
+/** Everything but the concurrency, which is configuration (MAIL_SEND_CONCURRENCY). */
+export const DEFAULT_SENDER_OPTIONS: Omit<ContactListSenderOptions, 'concurrency'> = {
   pollIntervalMs: 250,
   standbyRetryMs: 2000,
   retryDelaysMs: [1000, 5000],
-  concurrency: 16,
   maxGroupsPerRound: 20,
   maxMessagesPerRound: 500,
 };
