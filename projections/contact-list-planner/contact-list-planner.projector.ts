@@ -22,18 +22,22 @@ export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 const SEGMENT_BOUNDARIES = new Set<string>(['ConsentWithdrawn', 'ConsentLapsed', 'MemberRestricted', 'RestrictionLifted', 'MemberErased', 'DiagnosesLinked', 'ContactDetailsUpdated']);
 
 /**
- * Member events with a rule here (details, newcomers, notices). Any other event the listability
- * fold acts on is handed to it too, so a rule added there takes effect here.
+ * Member events with a rule here. Any other event the listability fold acts on is handed to it
+ * too, so a rule added there takes effect here.
  */
 const MEMBER_EVENTS = new Set<string>([
+  // What an entry shows.
   'MemberJoined',
+  'ContactDetailsUpdated',
+  // Who is news on a list.
   'MemberAdmitted',
+  'RestrictionLifted',
+  // Whose entry earlier recipients may have to delete.
   'ConsentWithdrawn',
   'ConsentLapsed',
   'MemberRestricted',
-  'RestrictionLifted',
   'MemberErased',
-  'ContactDetailsUpdated',
+  // How the member wants their lists.
   'ListDeliveryChosen',
 ] satisfies Array<MemberEvent['type']>);
 
