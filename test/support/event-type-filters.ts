@@ -9,9 +9,9 @@ import type { TestApp } from './test-app';
 /**
  * Proves that the projections' eventTypes leave out nothing they act on: once the service is
  * quiet its runners are stopped, and every projection that declares eventTypes replays the whole
- * log, handed every event. The database must then be exactly what the
- * runners (which read only those types) had built. Ends the service's projections: call it last.
- * Returns, per projection replayed, how many events of the log its filter leaves out.
+ * log, handed every event. The database must then be exactly what the runners (which read only
+ * those types) had built. Ends the service's projections: call it last. Returns, per projection
+ * replayed, how many events of the log its filter leaves out.
  */
 export async function replayWithoutEventTypeFilters(service: TestApp): Promise<Map<string, number>> {
   const store = service.app.get<EventStore>(EVENT_STORE);
