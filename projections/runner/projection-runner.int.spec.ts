@@ -97,6 +97,20 @@ describe('the projection runner', () => {
     await waitForProjection(dataSource, store, 'counting', 5000);
   });
 
+  it('with eventTypes, rebuilds from 0 when asked, also when the newest events are of other types', async () => {
+    await store.append('a', [testEvent('Counted'), testEvent('Counted'), testEvent('Other')], 'no_stream');
+    const projection = new CountingProjection(1, ['Counted']);
+    const counting = runner(projection);
+    counting.start();
+    await until(() => counting.status().position === 3n);
+    await dataSource.query(`UPDATE projection_checkpoints SET rebuild_requested = true WHERE name = 'counting'`);
+    await store.append('a', [testEvent('Other')], 2);
+    await until(() => projection.applied === 4);
+    await until(() => counting.status().position === 4n);
+    expect(await counts()).toEqual({ a: 2 });
+    expect(await dataSource.query(`SELECT position, rebuild_requested FROM projection_checkpoints`)).toEqual([{ position: '4', rebuild_requested: false }]);
+  });
+
   it('applies each event exactly once across a restart', async () => {
     await store.append('a', [testEvent(), testEvent(), testEvent(), testEvent()], 'no_stream');
     const first = runner(new CountingProjection());

@@ -177,13 +177,10 @@ export class ProjectionRunner {
     this.position = last;
   }
 
-  /**
-   * Moves the checkpoint past events the projection does not read. A rebuild asked for meanwhile
-   * keeps its row as it is: the watch stops the subscription and the rebuild starts from 0.
-   */
+  /** Moves the checkpoint past events the projection does not read (a rebuild asked for meanwhile resets it anyway). */
   private async advanceTo(position: bigint): Promise<void> {
     await this.dataSource.query(
-      'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1 AND position < $2 AND NOT rebuild_requested',
+      'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1 AND position < $2',
       [this.projection.name, position.toString()],
     );
     if (position > this.position) this.position = position;
