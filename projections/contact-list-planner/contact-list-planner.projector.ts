@@ -770,7 +770,7 @@ function newsFor(fold: Listability, links: Map<string, Set<string>>, memberId: s
   return [...groups];
 }
 
-/** An event of a member's stream the listability fold may care about (the contact-list events name members otherwise). */
+/** A member event: one with a rule here, or one the listability fold acts on (DiagnosesLinked is not about a member). */
 function isMemberEvent(event: RecordedEvent): boolean {
   return MEMBER_EVENTS.has(event.type) || (LISTABILITY_EVENT_TYPES.has(event.type) && !OTHER_EVENTS.has(event.type));
 }

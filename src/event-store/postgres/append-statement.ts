@@ -50,9 +50,9 @@ RETURNING position, event_id, revision`;
  * like). Its revision is 0, so the (stream_id, revision) unique key is the whole concurrency
  * check: when the stream exists, the insert breaks it and nothing is written (the position it
  * drew stays a hole, as a rolled-back append's does), and the caller reads the stream's revision
- * to report the conflict. No look-up of the revision beforehand,
- * which was the largest cost of a lone append beyond a plain insert. Ordering as above; $1 stream
- * id, $2..$6 id, type, schema version, data, metadata.
+ * to report the conflict. No look-up of the revision beforehand, which was the largest cost of a
+ * lone append beyond a plain insert. Ordering as above; $1 stream id, $2..$6 id, type, schema
+ * version, data, metadata.
  */
 export const APPEND_FIRST_EVENT_SQL = `
 INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
