@@ -104,9 +104,44 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** An entry's fields in canonical (sorted) order, each with its JSON key: sorted once, since every entry is hashed. */
+const ENTRY_KEYS: ReadonlyArray<readonly [keyof DisclosureEntry, string]> = (
+  Object.keys({
+    seq: true,
+    position: true,
+    kind: true,
+    disclosesData: true,
+    dispatchId: true,
+    recipientId: true,
+    diagnosisId: true,
+    listVersion: true,
+    builtAtPosition: true,
+    greenlandOnly: true,
+    versionHash: true,
+    subjectId: true,
+    subjectFields: true,
+    subjectDigest: true,
+    subjectGreenland: true,
+    noticeReason: true,
+    listReference: true,
+    channel: true,
+    idempotencyKey: true,
+    dispatchedAt: true,
+  } satisfies Record<keyof DisclosureEntry, true>) as Array<keyof DisclosureEntry>
+)
+  .sort()
+  .map((key) => [key, `${JSON.stringify(key)}:`] as const);
+
+/** canonicalJson(entry), without sorting the entry's keys again. */
+export function entryJson(entry: DisclosureEntry): string {
+  const fields: string[] = [];
+  for (const [key, jsonKey] of ENTRY_KEYS) if (entry[key] !== undefined) fields.push(jsonKey + canonicalJson(entry[key]));
+  return `{${fields.join(',')}}`;
+}
+
 /** hash = sha256(prev_hash || canonical JSON of the entry), hex. */
 export function chainHash(prevHash: string, entry: DisclosureEntry): string {
-  return sha256(prevHash + canonicalJson(entry));
+  return sha256(prevHash + entryJson(entry));
 }
 
 /** Binds a list version's content (its group, number, position and every entry in order) into one hash. */
@@ -135,83 +170,89 @@ export function listVersionOf(event: RecordedEvent): ListVersion {
 /**
  * The entry a dispatch event makes. `versionHash` is the hash of the list version the dispatch
  * refers to, as the log published it before the dispatch (null if it had not).
+ *
+ * Built as one object literal, every field in place: the projector makes one per dispatch, and
+ * spreading shared parts into it and then overriding some made each entry cost more than its hash.
  */
 export function entryOf(event: RecordedEvent, seq: bigint, versionHashOfList: string | null): DisclosureEntry {
   const dispatch = event as unknown as DispatchEvent;
-  const common = {
-    seq: seq.toString(),
-    position: event.position.toString(),
-    dispatchId: dispatch.data.dispatchId,
-    recipientId: dispatch.data.recipientId,
-    listReference: dispatch.data.listReference,
-    channel: dispatch.data.channel,
-    dispatchedAt: new Date(event.metadata.occurredAt).toISOString(),
-  };
-  const none = {
-    diagnosisId: null,
-    listVersion: null,
-    builtAtPosition: null,
-    greenlandOnly: null,
-    versionHash: null,
-    subjectId: null,
-    subjectFields: null,
-    subjectDigest: null,
-    subjectGreenland: null,
-    noticeReason: null,
-    idempotencyKey: null,
-  };
+  let kind: DisclosureKind;
+  let disclosesData = false;
+  let diagnosisId: string | null = null;
+  let listVersion: number | null = null;
+  let builtAtPosition: string | null = null;
+  let greenlandOnly: boolean | null = null;
+  let versionHash: string | null = null;
+  let subjectId: string | null = null;
+  let subjectFields: ContactField[] | null = null;
+  let subjectDigest: string | null = null;
+  let subjectGreenland: boolean | null = null;
+  let noticeReason: string | null = null;
+  let idempotencyKey: string | null = null;
   switch (dispatch.type) {
     case 'ContactListDispatched':
-      return {
-        ...common,
-        ...none,
-        kind: 'contact-list',
-        disclosesData: true,
-        diagnosisId: dispatch.data.diagnosisId,
-        listVersion: dispatch.data.listVersion,
-        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
-        greenlandOnly: dispatch.data.view.greenlandOnly,
-        versionHash: versionHashOfList,
-        idempotencyKey: dispatch.data.idempotencyKey,
-      };
+      kind = 'contact-list';
+      disclosesData = true;
+      diagnosisId = dispatch.data.diagnosisId;
+      listVersion = dispatch.data.listVersion;
+      builtAtPosition = BigInt(dispatch.data.builtAtPosition).toString();
+      greenlandOnly = dispatch.data.view.greenlandOnly;
+      versionHash = versionHashOfList;
+      idempotencyKey = dispatch.data.idempotencyKey;
+      break;
     case 'CorrectionDispatched':
-      return {
-        ...common,
-        ...none,
-        kind: 'correction',
-        disclosesData: true,
-        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
-        // What was shown is the entry: its subject is the person whose data went out.
-        subjectId: dispatch.data.entry.subjectId,
-        subjectFields: [...dispatch.data.entry.fields],
-        subjectDigest: dispatch.data.entry.digest,
-        subjectGreenland: dispatch.data.entry.greenland,
-      };
+      kind = 'correction';
+      disclosesData = true;
+      builtAtPosition = BigInt(dispatch.data.builtAtPosition).toString();
+      // What was shown is the entry: its subject is the person whose data went out.
+      subjectId = dispatch.data.entry.subjectId;
+      subjectFields = [...dispatch.data.entry.fields];
+      subjectDigest = dispatch.data.entry.digest;
+      subjectGreenland = dispatch.data.entry.greenland;
+      break;
     case 'DeletionNoticeDispatched':
-      return { ...common, ...none, kind: 'deletion-notice', disclosesData: false, subjectId: dispatch.data.subjectId, noticeReason: dispatch.data.reason };
+      kind = 'deletion-notice';
+      subjectId = dispatch.data.subjectId;
+      noticeReason = dispatch.data.reason;
+      break;
     case 'ListNoticeDispatched': {
       const { data } = dispatch;
-      return {
-        ...common,
-        ...none,
-        kind: 'list-notice',
-        disclosesData: false,
-        diagnosisId: data.diagnosisId,
-        listVersion: data.reason === 'list-updated' ? data.listVersion : null,
-        subjectId: data.reason === 'entry-corrected' ? data.subjectId : null,
-        noticeReason: data.reason,
-        idempotencyKey: data.idempotencyKey,
-      };
+      kind = 'list-notice';
+      diagnosisId = data.diagnosisId;
+      listVersion = data.reason === 'list-updated' ? data.listVersion : null;
+      subjectId = data.reason === 'entry-corrected' ? data.subjectId : null;
+      noticeReason = data.reason;
+      idempotencyKey = data.idempotencyKey;
+      break;
     }
     case 'ContactListViewed':
-      return {
-        ...common,
-        ...none,
-        kind: 'contact-list-view',
-        disclosesData: true,
-        diagnosisId: dispatch.data.diagnosisId,
-        builtAtPosition: BigInt(dispatch.data.builtAtPosition).toString(),
-        versionHash: entriesHash(dispatch.data.entries),
-      };
+      kind = 'contact-list-view';
+      disclosesData = true;
+      diagnosisId = dispatch.data.diagnosisId;
+      builtAtPosition = BigInt(dispatch.data.builtAtPosition).toString();
+      versionHash = entriesHash(dispatch.data.entries);
+      break;
   }
+  return {
+    seq: seq.toString(),
+    position: event.position.toString(),
+    kind,
+    disclosesData,
+    dispatchId: dispatch.data.dispatchId,
+    recipientId: dispatch.data.recipientId,
+    diagnosisId,
+    listVersion,
+    builtAtPosition,
+    greenlandOnly,
+    versionHash,
+    subjectId,
+    subjectFields,
+    subjectDigest,
+    subjectGreenland,
+    noticeReason,
+    listReference: dispatch.data.listReference,
+    channel: dispatch.data.channel,
+    idempotencyKey,
+    dispatchedAt: new Date(event.metadata.occurredAt).toISOString(),
+  };
 }

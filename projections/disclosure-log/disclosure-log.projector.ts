@@ -86,7 +86,7 @@ export class DisclosureLogProjector implements Projection {
         seq += 1n;
         const entry = entryOf(event, seq, this.versionHashFor(event, known));
         const hash = chainHash(prevHash, entry);
-        rows.push({ ...entry, prevHash, hash });
+        rows.push(Object.assign(entry, { prevHash, hash })); // the entry is this row's own: no copy of its twenty fields
         prevHash = hash;
         if (event.type === 'ContactListViewed') views.push(event);
       } else {
@@ -223,11 +223,18 @@ export class DisclosureLogProjector implements Projection {
     if (events.length === 0) return;
     const records = events.map((recorded) => {
       const event = recorded as unknown as ContactListDelivered | ContactListDeliveryFailed;
-      const common = { position: recorded.position.toString(), dispatch_id: event.data.dispatchId, attempt: event.data.attempt, at: new Date(recorded.metadata.occurredAt).toISOString() };
-      // A failure's reason is not kept: a provider's message may quote an address.
-      return event.type === 'ContactListDelivered'
-        ? { ...common, outcome: 'delivered', final: true, resent: event.data.resent, provider_message_id: event.data.providerMessageId }
-        : { ...common, outcome: 'failed', final: event.data.final, resent: false, provider_message_id: null };
+      const delivered = event.type === 'ContactListDelivered';
+      // One literal, no spreads (one record per delivery). A failure's reason is not kept: a provider's message may quote an address.
+      return {
+        position: recorded.position.toString(),
+        dispatch_id: event.data.dispatchId,
+        outcome: delivered ? 'delivered' : 'failed',
+        attempt: event.data.attempt,
+        final: delivered ? true : event.data.final,
+        resent: delivered ? event.data.resent : false,
+        provider_message_id: delivered ? event.data.providerMessageId : null,
+        at: new Date(recorded.metadata.occurredAt).toISOString(),
+      };
     });
     await tx.query(
       `INSERT INTO disclosure_deliveries (position, dispatch_id, outcome, attempt, final, resent, provider_message_id, at)
