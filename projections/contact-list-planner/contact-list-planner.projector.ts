@@ -104,6 +104,8 @@ export class ContactListPlannerProjector implements Projection {
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const admittedBefore = await this.admittedBefore(events, tx);
+    // Which groups share a cluster: loaded once, and kept as the segments link more.
+    const links = await this.loadClusters(tx);
     let start = 0;
     for (let index = 0; index < events.length; index++) {
       const event = events[index];
@@ -116,11 +118,11 @@ export class ContactListPlannerProjector implements Projection {
       const change = SEGMENT_BOUNDARIES.has(event.type) || readmission;
       // What came before a change is judged on the state before it, as if applied on its own.
       if (change && index > start) {
-        await this.applySegment(events.slice(start, index), tx);
+        await this.applySegment(events.slice(start, index), links, tx);
         start = index;
       }
       if (!change && index < events.length - 1) continue;
-      await this.applySegment(events.slice(start, index + 1), tx);
+      await this.applySegment(events.slice(start, index + 1), links, tx);
       start = index + 1;
     }
   }
@@ -136,7 +138,8 @@ export class ContactListPlannerProjector implements Projection {
     return new Set(rows.map((row) => row.member_id));
   }
 
-  private async applySegment(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+  /** `links`: the cluster links as stored before the segment; the segment adds the ones it stores. */
+  private async applySegment(events: readonly RecordedEvent[], links: Map<string, Set<string>>, tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => isMemberEvent(event) || OTHER_EVENTS.has(event.type));
     if (relevant.length === 0) return;
     const batchPosition = relevant[relevant.length - 1].position;
@@ -144,7 +147,6 @@ export class ContactListPlannerProjector implements Projection {
     const memberIds = [...new Set(relevant.filter(isMemberEvent).map((event) => (event.data as { memberId: string }).memberId))];
     const rows = await this.loadMembers(memberIds, tx);
     const states = new Map<string, MemberState>(rows.map((row) => [row.member_id, stateOf(row)]));
-    const links = await this.loadClusters(tx);
     const fold = Listability.restore(
       rows.map((row) => row.facts),
       [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds: [...diagnosisIds] })),
@@ -279,14 +281,9 @@ export class ContactListPlannerProjector implements Projection {
     await this.saveNewcomers(newcomers, tx);
     // Only links not seen before bring news (a replay changes nothing).
     for (const link of linkedAt) if (linkedClusters.has(link.clusterId)) await this.clusterNewcomers(link, tx);
-    if (changed.size > 0) {
-      // A newcomer who is no longer listable (withdrew, restricted, erased) is nobody's news.
-      await tx.query(
-        `DELETE FROM contact_list_newcomers n USING contact_list_members m
-         WHERE n.member_id = m.member_id AND m.member_id = ANY($1::uuid[]) AND NOT m.listable`,
-        [[...changed]],
-      );
-    }
+    // A newcomer who is no longer listable (withdrew, restricted, erased) is nobody's news.
+    const unlisted = [...changed].filter((memberId) => !fold.isListable(memberId));
+    if (unlisted.length > 0) await tx.query('DELETE FROM contact_list_newcomers WHERE member_id = ANY($1::uuid[])', [unlisted]);
     await this.saveVersions(versions, tx);
     const dispatchIds = await this.saveListDispatches(listDispatches, tx);
     const viewed = await this.saveViews(views, tx);
@@ -304,7 +301,7 @@ export class ContactListPlannerProjector implements Projection {
     await this.planCorrections(rectified, tx);
     if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
     if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
-    if (touched.size > 0) await this.planNotices([...touched], batchPosition, tx);
+    if (touched.size > 0) await this.planNotices([...touched], batchPosition, links, tx);
     // Notices sent last: a notice may have been planned earlier in this batch (by a late list).
     if (noticesSent.length > 0) {
       await tx.query(
@@ -647,12 +644,11 @@ export class ContactListPlannerProjector implements Projection {
    * Every recipient who holds an entry of these members that may no longer stay gets a notice
    * to delete it (once per recipient, member, reason and held list), and no correction of it.
    */
-  private async planNotices(subjectIds: string[], position: bigint, tx: EntityManager): Promise<void> {
+  private async planNotices(subjectIds: string[], position: bigint, links: Map<string, Set<string>>, tx: EntityManager): Promise<void> {
     const holders = await this.holdersOf(subjectIds, tx);
     if (holders.length === 0) return;
     const ids = [...new Set(holders.flatMap((holder) => [holder.subject_id, holder.recipient_id]))];
     const rows = await this.loadMembers(ids, tx);
-    const links = await this.loadClusters(tx);
     const fold = Listability.restore(
       rows.map((row) => row.facts),
       [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds: [...diagnosisIds] })),
