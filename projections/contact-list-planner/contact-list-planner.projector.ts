@@ -285,7 +285,7 @@ export class ContactListPlannerProjector implements Projection {
     const unlisted = [...changed].filter((memberId) => !fold.isListable(memberId));
     if (unlisted.length > 0) await tx.query('DELETE FROM contact_list_newcomers WHERE member_id = ANY($1::uuid[])', [unlisted]);
     await this.saveVersions(versions, tx);
-    const dispatchIds = await this.saveListDispatches(listDispatches, tx);
+    const dispatched = await this.saveListDispatches(listDispatches, tx);
     const viewed = await this.saveViews(views, tx);
 
     if (corrected.size > 0) {
@@ -299,7 +299,7 @@ export class ContactListPlannerProjector implements Projection {
     }
     // Corrections first: a list dispatched later in the batch may settle them at once.
     await this.planCorrections(rectified, tx);
-    if (dispatchIds.length > 0) await this.reconcileDispatches(dispatchIds, touched, tx);
+    if (dispatched.length > 0) await this.reconcileDispatches(dispatched, touched, tx);
     if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
     if (touched.size > 0) await this.planNotices([...touched], batchPosition, links, tx);
     // Notices sent last: a notice may have been planned earlier in this batch (by a late list).
@@ -437,10 +437,10 @@ export class ContactListPlannerProjector implements Projection {
     );
   }
 
-  /** Records who got which version; returns the dispatch ids of this batch. */
-  private async saveListDispatches(dispatches: RecordedEvent[], tx: EntityManager): Promise<string[]> {
+  /** Records who got which version; returns the dispatches recorded for the first time. */
+  private async saveListDispatches(dispatches: RecordedEvent[], tx: EntityManager): Promise<ListDispatchRecord[]> {
     if (dispatches.length === 0) return [];
-    const records = dispatches.map((recorded) => {
+    const records = dispatches.map((recorded): ListDispatchRecord => {
       const { data } = recorded as unknown as Extract<ContactListEvent, { type: 'ContactListDispatched' }>;
       return {
         dispatch_id: data.dispatchId,
@@ -454,7 +454,7 @@ export class ContactListPlannerProjector implements Projection {
         position: recorded.position.toString(),
       };
     });
-    const inserted: unknown = await tx.query(
+    const inserted: Array<{ dispatch_id: string }> = await tx.query(
       `INSERT INTO contact_list_list_dispatches
          (dispatch_id, recipient_id, diagnosis_id, list_version, list_reference, greenland_only, built_at_position, dispatched_at, position)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(dispatch_id uuid, recipient_id uuid, diagnosis_id uuid, list_version integer,
@@ -464,7 +464,8 @@ export class ContactListPlannerProjector implements Projection {
       [JSON.stringify(records)],
     );
     // Only dispatches seen for the first time need reconciling (a replay changes nothing).
-    return (inserted as Array<{ dispatch_id: string }>).map((row) => row.dispatch_id);
+    const first = new Set(inserted.map((row) => row.dispatch_id));
+    return records.filter((record) => first.has(record.dispatch_id));
   }
 
   /**
@@ -472,7 +473,8 @@ export class ContactListPlannerProjector implements Projection {
    * member was rectified after the version was built needs one; a member who may no longer be
    * shown (they withdrew, say, between the build and the dispatch) needs a deletion notice.
    */
-  private async reconcileDispatches(dispatchIds: string[], touched: Set<string>, tx: EntityManager): Promise<void> {
+  private async reconcileDispatches(dispatches: ListDispatchRecord[], touched: Set<string>, tx: EntityManager): Promise<void> {
+    const dispatchIds = dispatches.map((dispatch) => dispatch.dispatch_id);
     await tx.query(
       `WITH versions AS (
          SELECT DISTINCT diagnosis_id, list_version, built_at_position FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
@@ -514,15 +516,14 @@ export class ContactListPlannerProjector implements Projection {
        WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id`,
       [dispatchIds],
     );
+    // The versions these dispatches showed, as recorded just now (looking them up by dispatch id cost twice as much).
+    const versions = new Map(dispatches.map((dispatch) => [`${dispatch.diagnosis_id}/${dispatch.list_version}`, dispatch]));
     const shownNow: Array<{ subject_id: string }> = await tx.query(
-      `WITH versions AS (
-         SELECT DISTINCT diagnosis_id, list_version FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
-       )
-       SELECT DISTINCT e.subject_id::text FROM versions v
+      `SELECT DISTINCT e.subject_id::text FROM unnest($1::uuid[], $2::integer[]) AS v(diagnosis_id, list_version)
        JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
        JOIN contact_list_members m ON m.member_id = e.subject_id
        WHERE NOT m.listable OR m.diagnosis_id <> v.diagnosis_id`,
-      [dispatchIds],
+      [[...versions.values()].map((version) => version.diagnosis_id), [...versions.values()].map((version) => version.list_version)],
     );
     for (const row of shownNow) touched.add(row.subject_id);
   }
@@ -710,6 +711,19 @@ export class ContactListPlannerProjector implements Projection {
 }
 
 type ContactListVersionData = Extract<ContactListEvent, { type: 'ContactListVersionPublished' }>['data'];
+
+/** A list dispatch as contact_list_list_dispatches records it. */
+interface ListDispatchRecord {
+  dispatch_id: string;
+  recipient_id: string;
+  diagnosis_id: string;
+  list_version: number;
+  list_reference: string;
+  greenland_only: boolean;
+  built_at_position: string;
+  dispatched_at: string;
+  position: string;
+}
 
 const OTHER_EVENTS = new Set<string>([
   'DiagnosisRegistered',
