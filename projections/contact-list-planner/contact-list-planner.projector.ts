@@ -475,9 +475,11 @@ export class ContactListPlannerProjector implements Projection {
    */
   private async reconcileDispatches(dispatches: ListDispatchRecord[], touched: Set<string>, tx: EntityManager): Promise<void> {
     const dispatchIds = dispatches.map((dispatch) => dispatch.dispatch_id);
+    // The versions these dispatches showed, as recorded just now (looking them up by dispatch id cost twice as much).
+    const versions = [...new Map(dispatches.map((dispatch) => [`${dispatch.diagnosis_id}/${dispatch.list_version}`, dispatch])).values()];
     await tx.query(
       `WITH versions AS (
-         SELECT DISTINCT diagnosis_id, list_version, built_at_position FROM contact_list_list_dispatches WHERE dispatch_id = ANY($1::uuid[])
+         SELECT * FROM unnest($2::uuid[], $3::integer[], $4::bigint[]) AS v(diagnosis_id, list_version, built_at_position)
        ), changed AS MATERIALIZED (
          -- From the few members whose details changed since the oldest of these versions was
          -- built, not from every entry of every version (contact_list_members_details); the
@@ -501,7 +503,7 @@ export class ContactListPlannerProjector implements Projection {
        ON CONFLICT (recipient_id, subject_id) DO UPDATE SET due_position = EXCLUDED.due_position, list_reference = EXCLUDED.list_reference,
          entry_number = EXCLUDED.entry_number, listed_at = EXCLUDED.listed_at
        WHERE c.due_position < EXCLUDED.due_position`,
-      [dispatchIds],
+      [dispatchIds, versions.map((version) => version.diagnosis_id), versions.map((version) => version.list_version), versions.map((version) => version.built_at_position)],
     );
     // After the insert: a newer copy later in the batch settles a correction an older one made due.
     // The first such copy settles it, as when the dispatches come one by one.
@@ -516,14 +518,12 @@ export class ContactListPlannerProjector implements Projection {
        WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id`,
       [dispatchIds],
     );
-    // The versions these dispatches showed, as recorded just now (looking them up by dispatch id cost twice as much).
-    const versions = new Map(dispatches.map((dispatch) => [`${dispatch.diagnosis_id}/${dispatch.list_version}`, dispatch]));
     const shownNow: Array<{ subject_id: string }> = await tx.query(
       `SELECT DISTINCT e.subject_id::text FROM unnest($1::uuid[], $2::integer[]) AS v(diagnosis_id, list_version)
        JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
        JOIN contact_list_members m ON m.member_id = e.subject_id
        WHERE NOT m.listable OR m.diagnosis_id <> v.diagnosis_id`,
-      [[...versions.values()].map((version) => version.diagnosis_id), [...versions.values()].map((version) => version.list_version)],
+      [versions.map((version) => version.diagnosis_id), versions.map((version) => version.list_version)],
     );
     for (const row of shownNow) touched.add(row.subject_id);
   }
