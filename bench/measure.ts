@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -54,6 +55,8 @@ export interface BenchResult {
   offeredRate?: number;
   /** Peak resident memory of the service process while measured. */
   peakRssMiB?: number;
+  /** The share of the machine's CPU time (all cores) that was busy while measured: near 1, the work is bound by the CPUs. */
+  cpuBusy?: number;
   /** Contact-list entries: list entries one version sends (recipients × entries each), and the median cost per entry. */
   entriesPerVersion?: number;
   usPerEntry?: number;
@@ -75,4 +78,27 @@ export function median(values: readonly number[]): number {
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * Starts counting the machine's CPU time (all cores, from /proc/stat); the function returned gives
+ * the busy share since then (user, nice, system, interrupts; not idle, I/O wait or stolen time),
+ * or undefined where there is no /proc/stat.
+ */
+export function cpuBusySince(): () => number | undefined {
+  const read = (): { busy: number; total: number } | undefined => {
+    let line: string;
+    try {
+      line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    } catch {
+      return undefined;
+    }
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { busy: user + nice + system + irq + softirq, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    return start && end && end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : undefined;
+  };
 }

@@ -19,7 +19,7 @@ import { listKey } from '../src/contact-lists/dispatch-keys';
 import { KeyVault } from '../src/crypto/key-vault';
 import { toNewEvents } from '../src/event-store/command-handling';
 import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
-import { type BenchResult, round } from './measure';
+import { type BenchResult, cpuBusySince, round } from './measure';
 import { createBenchDatabase, type Progress, sleep, spawnService, webSignUp, withClient } from './service';
 import { rawKeysetRead } from './workload';
 
@@ -236,8 +236,11 @@ export async function measureRebuild(serverUrl: string, target: number, progress
     const service = await spawnService(database.connectionString, masterKey, { MAIL_TRANSPORT: 'file' }, progress);
     let times: Map<string, number>;
     let peakRssMiB: number;
+    let cpuBusy: number | undefined;
     try {
+      const cpu = cpuBusySince();
       times = await untilRebuilt(database.connectionString, readModels, head, progress);
+      cpuBusy = cpu();
       peakRssMiB = (await service.memory()).peakRssMiB;
     } finally {
       await service.stop();
@@ -247,14 +250,15 @@ export async function measureRebuild(serverUrl: string, target: number, progress
 
     const baselineValue = round((before.perSecond + after.perSecond) / 2, 1);
     const seconds = Math.max(...times.values());
-    progress(`rebuild: ${readModels.length} read models from ${head} events in ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+    const busy = cpuBusy === undefined ? '' : `, the CPUs ${Math.round(cpuBusy * 100)} % busy`;
+    progress(`rebuild: ${readModels.length} read models from ${head} events in ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB.toFixed(0)} MiB${busy}`);
     const rate = (name: string, secondsTaken: number, goal: number | null): BenchResult => {
       const value = round(Number(head) / secondsTaken, 1);
       return { name, value, unit: 'events/s', baseline: 'raw.read.keyset.rebuildLog', baselineValue, ratio: round(value / baselineValue, 2), goal };
     };
     return [
       { name: 'raw.read.keyset.rebuildLog', value: baselineValue, unit: 'rows/s', samples: Number(head) },
-      { ...rate('rebuild', seconds, 0.5), peakRssMiB: round(peakRssMiB, 0) },
+      { ...rate('rebuild', seconds, 0.5), peakRssMiB: round(peakRssMiB, 0), ...(cpuBusy === undefined ? {} : { cpuBusy: round(cpuBusy, 2) }) },
       // Each read model's own rate while all were rebuilt together: which ones hold the rebuild up.
       ...[...times].sort((a, b) => b[1] - a[1]).map(([name, secondsTaken]) => rate(`rebuild.${name}`, secondsTaken, null)),
     ];
