@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import type { DispatchEvent } from './disclosure-entry';
-import { canonicalJson, chainHash, type DisclosureEntry, entriesHash, entryJson, entryOf, GENESIS_HASH } from './disclosure-entry';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import { canonicalJson, chainHash, type DisclosureEntry, type DispatchEvent, entriesHash, entryJson, entryOf, GENESIS_HASH } from './disclosure-entry';
 
 const RECIPIENT = 'a0000000-0000-4000-8000-00000000000a';
 const SUBJECT = 'b0000000-0000-4000-8000-00000000000b';
