@@ -132,7 +132,7 @@ const ENTRY_KEYS: ReadonlyArray<readonly [keyof DisclosureEntry, string]> = (
   .sort()
   .map((key) => [key, `${JSON.stringify(key)}:`] as const);
 
-/** canonicalJson(entry), without sorting the entry's keys again. */
+/** canonicalJson(entry) for an entry with a DisclosureEntry's fields (and no others), without sorting its keys again. */
 export function entryJson(entry: DisclosureEntry): string {
   const fields: string[] = [];
   for (const [key, jsonKey] of ENTRY_KEYS) if (entry[key] !== undefined) fields.push(jsonKey + canonicalJson(entry[key]));
