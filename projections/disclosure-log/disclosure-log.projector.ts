@@ -68,7 +68,8 @@ export class DisclosureLogProjector implements Projection {
     const chainedUpTo = head ? BigInt(head.position) : 0n;
 
     const known = await this.storedVersions(relevant, tx);
-    const newVersions: RecordedEvent[] = [];
+    /** Versions published for the first time, with their hash (computed once: it covers every entry). */
+    const newVersions: Array<{ event: RecordedEvent; hash: string }> = [];
     const rows: Array<DisclosureEntry & { prevHash: string; hash: string }> = [];
     const views: RecordedEvent[] = [];
     const deliveries: RecordedEvent[] = [];
@@ -78,8 +79,9 @@ export class DisclosureLogProjector implements Projection {
         const key = versionKey(version.diagnosisId, version.version);
         // The first publication of a version number is the one that counts (as in the table).
         if (!known.has(key)) {
-          known.set(key, { hash: versionHash(version), position: event.position });
-          newVersions.push(event);
+          const hash = versionHash(version);
+          known.set(key, { hash, position: event.position });
+          newVersions.push({ event, hash });
         }
       } else if (DISPATCH_EVENT_TYPES.has(event.type)) {
         if (event.position <= chainedUpTo) continue;
@@ -134,9 +136,9 @@ export class DisclosureLogProjector implements Projection {
     return known;
   }
 
-  private async saveVersions(events: RecordedEvent[], tx: EntityManager): Promise<void> {
-    if (events.length === 0) return;
-    const published = events.map((event) => event as unknown as ContactListVersionPublished & RecordedEvent);
+  private async saveVersions(versions: Array<{ event: RecordedEvent; hash: string }>, tx: EntityManager): Promise<void> {
+    if (versions.length === 0) return;
+    const published = versions.map(({ event, hash }) => ({ event: event as unknown as ContactListVersionPublished & RecordedEvent, hash }));
     await tx.query(
       `INSERT INTO disclosure_list_versions (diagnosis_id, version, built_at_position, version_hash, entry_count, newcomers, position, published_at)
        SELECT diagnosis_id, version, built_at_position, version_hash, entry_count, newcomers, position, published_at
@@ -145,11 +147,11 @@ export class DisclosureLogProjector implements Projection {
        ON CONFLICT (diagnosis_id, version) DO NOTHING`,
       [
         JSON.stringify(
-          published.map((event) => ({
+          published.map(({ event, hash }) => ({
             diagnosis_id: event.data.diagnosisId,
             version: event.data.version,
             built_at_position: BigInt(event.data.builtAtPosition).toString(),
-            version_hash: versionHash(listVersionOf(event)),
+            version_hash: hash,
             entry_count: event.data.entries.length,
             newcomers: event.data.newcomers,
             position: event.position.toString(),
@@ -158,7 +160,7 @@ export class DisclosureLogProjector implements Projection {
         ),
       ],
     );
-    const entries = published.flatMap((event) =>
+    const entries = published.flatMap(({ event }) =>
       event.data.entries.map((entry, ordinal) => ({
         diagnosis_id: event.data.diagnosisId,
         version: event.data.version,
