@@ -55,7 +55,8 @@ export async function startEmbeddedPostgres(directory: string, options: Embedded
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDirectory ?? ''}`, '-c', 'unix_socket_permissions=0700'],
+      ...['-c', 'listen_addresses=127.0.0.1'],
+      ...['-c', `unix_socket_directories=${socketDirectory ?? ''}`, '-c', 'unix_socket_permissions=0700'],
       ...(options.serverFlags ?? []),
     ],
     onLog: log,
