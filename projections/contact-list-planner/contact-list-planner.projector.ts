@@ -475,8 +475,9 @@ export class ContactListPlannerProjector implements Projection {
    */
   private async reconcileDispatches(dispatches: ListDispatchRecord[], touched: Set<string>, tx: EntityManager): Promise<void> {
     const dispatchIds = dispatches.map((dispatch) => dispatch.dispatch_id);
-    // The versions these dispatches showed, as recorded just now (looking them up by dispatch id cost twice as much).
-    const versions = [...new Map(dispatches.map((dispatch) => [`${dispatch.diagnosis_id}/${dispatch.list_version}`, dispatch])).values()];
+    // The versions these dispatches showed, with the position each dispatch says it was built at,
+    // as recorded just now (looking them up by dispatch id cost twice as much).
+    const versions = [...new Map(dispatches.map((dispatch) => [`${dispatch.diagnosis_id}/${dispatch.list_version}/${dispatch.built_at_position}`, dispatch])).values()];
     await tx.query(
       `WITH versions AS (
          SELECT * FROM unnest($2::uuid[], $3::integer[], $4::bigint[]) AS v(diagnosis_id, list_version, built_at_position)
