@@ -133,8 +133,10 @@ export class PostgresEventStore implements EventStore {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        // Let the callers just answered append again first, so the next call carries them all.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Let the callers just answered append again first, so the next call carries them all:
+        // their continuations are already queued as microtasks, so one microtask turn is enough
+        // (a whole event-loop turn, setImmediate, cost a lone append about 5 % of its rate).
+        await Promise.resolve();
         const batch = this.takeBatch();
         try {
           this.settle(batch, await this.callAppend(this.pool, batch));
