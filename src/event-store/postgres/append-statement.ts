@@ -35,7 +35,8 @@ RETURNING position, event_id, revision`;
  * The same for the commonest call, one append of one event (a command answered alone): plain
  * parameters instead of arrays, which PostgreSQL parses and unnests at a cost that shows when
  * appends come one at a time. Ordering and concurrency check as above; $1 stream id, $2 the
- * expectation, $3..$7 id, type, schema version, data, metadata.
+ * expectation, $3..$7 id, type, schema version, data, metadata. It returns the event's position
+ * and revision (its id is the caller's).
  */
 export const APPEND_ONE_EVENT_SQL = `
 INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
@@ -43,7 +44,7 @@ SELECT nextval('events_position_seq'), $1, c.current + 1, $3, $4, $5, $6, $7
 FROM (SELECT pg_advisory_xact_lock(7215630412), pg_notify('event_log_appended', '')) AS append_lock,
      (SELECT coalesce(max(x.revision), -1) AS current FROM events x WHERE x.stream_id = $1) AS c
 WHERE $2 = -2 OR ($2 = -1 AND c.current = -1) OR ($2 = -3 AND c.current >= 0) OR $2 = c.current
-RETURNING position, event_id, revision`;
+RETURNING position, revision`;
 
 /**
  * The first event of a new stream (expectation no_stream: a sign-up's MemberJoined and the
@@ -52,13 +53,13 @@ RETURNING position, event_id, revision`;
  * drew stays a hole, as a rolled-back append's does), and the caller reads the stream's revision
  * to report the conflict. No look-up of the revision beforehand, which was the largest cost of a
  * lone append beyond a plain insert. Ordering as above; $1 stream id, $2..$6 id, type, schema
- * version, data, metadata.
+ * version, data, metadata. It returns the event's position alone.
  */
 export const APPEND_FIRST_EVENT_SQL = `
 INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
 SELECT nextval('events_position_seq'), $1, 0, $2, $3, $4, $5, $6
 FROM (SELECT pg_advisory_xact_lock(7215630412), pg_notify('event_log_appended', '')) AS append_lock
-RETURNING position, event_id, revision`;
+RETURNING position`;
 
 /** The last revision of each stream (for appends whose expectation failed, or that had no events). */
 export const STREAM_REVISIONS_SQL = `
