@@ -6,8 +6,8 @@
  * bench/results/latest.json, with a chart of the list latencies beside it (latest.svg).
  * See docs/PERFORMANCE.md.
  *
- *   npm run bench                       # 3 s per measurement, 3 rounds
- *   BENCH_SECONDS=10 BENCH_ROUNDS=5 npm run bench
+ *   npm run bench                       # 3 s per measurement, 5 rounds
+ *   BENCH_SECONDS=10 BENCH_ROUNDS=9 npm run bench
  *   BENCH_LIST_SIZES=10,100,1000,5000 npm run bench   # contact-list groups to measure (default 10,100,1000)
  *   BENCH_REBUILD_EVENTS=50000 npm run bench          # the log the read models are rebuilt from (default 1000000)
  *   BENCH_HTTP_SECONDS=5 BENCH_HTTP_RATE=100 npm run bench   # autocannon per entry (default 30 s, the in-process rate)
@@ -62,7 +62,7 @@ function progress(line: string): void {
 
 function readSettings(): Settings {
   const seconds = Number(process.env.BENCH_SECONDS ?? '3');
-  const rounds = Number(process.env.BENCH_ROUNDS ?? '3');
+  const rounds = Number(process.env.BENCH_ROUNDS ?? '5');
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`BENCH_SECONDS must be a positive number, not ${process.env.BENCH_SECONDS}`);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a positive integer, not ${process.env.BENCH_ROUNDS}`);
   const durationMs = seconds * 1000;
