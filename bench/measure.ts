@@ -49,6 +49,8 @@ export interface BenchResult {
   baseline?: string;
   baselineValue?: number;
   ratio?: number;
+  /** Store entries: the ratio in each round, ours and raw measured interleaved (ratio is their median). */
+  roundRatios?: number[];
   goal?: number | null;
   /** HTTP entries: requests that failed (connection errors and non-2xx answers; the goal is 0), and the rate offered. */
   errors?: number;

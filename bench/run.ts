@@ -227,13 +227,21 @@ async function main(): Promise<void> {
     reportLoad('after the run');
 
     const values = new Map(parts.has('store') ? cases.map((c) => [c.name, round(median(samples.get(c.name)!), 1)]) : []);
+    // The ratio keeps each round's pair together: the median of ours ÷ raw per round. The rate of
+    // the disk moves more between rounds than the two differ within one, so a ratio of the two
+    // medians, taken from different rounds, would carry that drift.
+    const roundRatios = (name: string, baseline: string): number[] => {
+      const baselineRates = samples.get(baseline)!;
+      return samples.get(name)!.map((rate, roundIndex) => round(rate / baselineRates[roundIndex], 2));
+    };
     const results: BenchResult[] = !parts.has('store')
       ? []
       : cases.map((c) => {
           const value = values.get(c.name)!;
           if (!c.baseline) return { name: c.name, value, unit: c.unit };
           const baselineValue = values.get(c.baseline)!;
-          return { name: c.name, value, unit: c.unit, baseline: c.baseline, baselineValue, ratio: round(value / baselineValue, 2), goal: c.goal ?? null };
+          const ratios = roundRatios(c.name, c.baseline);
+          return { name: c.name, value, unit: c.unit, baseline: c.baseline, baselineValue, ratio: round(median(ratios), 2), roundRatios: ratios, goal: c.goal ?? null };
         });
     results.push(...serviceResults);
     for (const r of results) {
