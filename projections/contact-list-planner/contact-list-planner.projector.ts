@@ -92,21 +92,25 @@ interface Holder {
 @Injectable()
 export class ContactListPlannerProjector implements Projection {
   readonly name = CONTACT_LIST_PLANNER;
-  readonly version = 3;
+  readonly version = 4;
   readonly eventTypes = [...new Set([...MEMBER_EVENTS, ...OTHER_EVENTS, ...LISTABILITY_EVENT_TYPES])];
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
    * copies held when the details changed, so a batch is applied in segments, and each such change
-   * is a segment of its own: the plan is then the same whatever the batch boundaries (a
-   * restriction lifted in the same batch still leaves its notice planned; a list dispatched just
-   * before a withdrawal is reconciled as the member stood before it).
+   * is a segment of its own, and so is a corrected entry sent after a copy of the list: the plan
+   * is then the same whatever the batch boundaries (a restriction lifted in the same batch still
+   * leaves its notice planned; a list dispatched just before a withdrawal is reconciled as the
+   * member stood before it; a correction made due by a late copy is settled by the corrected
+   * entry sent after it). The contact-list planner's property test holds it to that.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const admittedBefore = await this.admittedBefore(events, tx);
     // Which groups share a cluster: loaded once, and kept as the segments link more.
     const links = await this.loadClusters(tx);
     let start = 0;
+    /** Whether the segment so far holds a new copy of a list (a dispatch or a view). */
+    let copied = false;
     for (let index = 0; index < events.length; index++) {
       const event = events[index];
       let readmission = false;
@@ -116,14 +120,19 @@ export class ContactListPlannerProjector implements Projection {
         admittedBefore.add(memberId);
       }
       const change = SEGMENT_BOUNDARIES.has(event.type) || readmission;
-      // What came before a change is judged on the state before it, as if applied on its own.
-      if (change && index > start) {
+      // What came before a change is judged on the state before it, as if applied on its own; and
+      // a corrected entry sent after a copy settles the correction that copy made due, so the
+      // copy is applied first (a segment settles corrections before it reconciles its copies).
+      if ((change || (copied && settlesCorrection(event))) && index > start) {
         await this.applySegment(events.slice(start, index), links, tx);
         start = index;
+        copied = false;
       }
+      if (event.type === 'ContactListDispatched' || event.type === 'ContactListViewed') copied = true;
       if (!change && index < events.length - 1) continue;
       await this.applySegment(events.slice(start, index + 1), links, tx);
       start = index + 1;
+      copied = false;
     }
   }
 
@@ -299,9 +308,12 @@ export class ContactListPlannerProjector implements Projection {
     }
     // Corrections first: a list dispatched later in the batch may settle them at once.
     await this.planCorrections(rectified, tx);
-    if (dispatched.length > 0) await this.reconcileDispatches(dispatched, touched, tx);
-    if (viewed.length > 0) await this.reconcileViews(viewed, touched, tx);
-    if (touched.size > 0) await this.planNotices([...touched], batchPosition, links, tx);
+    const lateCopies = [
+      ...(dispatched.length > 0 ? await this.reconcileDispatches(dispatched, tx) : []),
+      ...(viewed.length > 0 ? await this.reconcileViews(views, viewed, tx) : []),
+    ];
+    const holders = [...lateCopies, ...(touched.size > 0 ? await this.holdersOf([...touched], tx) : [])];
+    if (holders.length > 0) await this.planNotices(holders, batchPosition, links, tx);
     // Notices sent last: a notice may have been planned earlier in this batch (by a late list).
     if (noticesSent.length > 0) {
       await tx.query(
@@ -470,10 +482,12 @@ export class ContactListPlannerProjector implements Projection {
 
   /**
    * New copies of lists: a newer copy of an entry settles a pending correction; an entry whose
-   * member was rectified after the version was built needs one; a member who may no longer be
-   * shown (they withdrew, say, between the build and the dispatch) needs a deletion notice.
+   * member was rectified after the version was built needs one. Returns the copies of entries
+   * whose members may no longer be shown (they withdrew, say, between the build and the
+   * dispatch): each needs a deletion notice of its own, as when the dispatches come one by one
+   * (a later copy in the same batch does not stand in for an earlier one).
    */
-  private async reconcileDispatches(dispatches: ListDispatchRecord[], touched: Set<string>, tx: EntityManager): Promise<void> {
+  private async reconcileDispatches(dispatches: ListDispatchRecord[], tx: EntityManager): Promise<Holder[]> {
     const dispatchIds = dispatches.map((dispatch) => dispatch.dispatch_id);
     // The versions these dispatches showed, with the position each dispatch says it was built at,
     // as recorded just now (looking them up by dispatch id cost twice as much).
@@ -519,14 +533,22 @@ export class ContactListPlannerProjector implements Projection {
        WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id`,
       [dispatchIds],
     );
-    const shownNow: Array<{ subject_id: string }> = await tx.query(
-      `SELECT DISTINCT e.subject_id::text FROM unnest($1::uuid[], $2::integer[]) AS v(diagnosis_id, list_version)
-       JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
-       JOIN contact_list_members m ON m.member_id = e.subject_id
-       WHERE NOT m.listable OR m.diagnosis_id <> v.diagnosis_id`,
-      [versions.map((version) => version.diagnosis_id), versions.map((version) => version.list_version)],
+    // The versions' entries of members who may no longer be shown first (usually none), then the
+    // dispatches that showed them.
+    return tx.query(
+      `WITH gone AS MATERIALIZED (
+         SELECT e.* FROM unnest($2::uuid[], $3::integer[]) AS v(diagnosis_id, list_version)
+         JOIN contact_list_version_entries e ON e.diagnosis_id = v.diagnosis_id AND e.version = v.list_version
+         JOIN contact_list_members m ON m.member_id = e.subject_id
+         WHERE NOT m.listable OR m.diagnosis_id <> v.diagnosis_id
+       )
+       SELECT e.subject_id::text, d.recipient_id::text, d.list_reference, d.dispatched_at, e.fields, ${ENTRY_NUMBER_SQL} AS entry_number
+       FROM gone e
+       JOIN contact_list_list_dispatches d ON d.diagnosis_id = e.diagnosis_id AND d.list_version = e.version AND d.dispatch_id = ANY($1::uuid[])
+       LEFT JOIN contact_list_version_entries own ON own.diagnosis_id = e.diagnosis_id AND own.version = e.version AND own.subject_id = d.recipient_id
+       WHERE e.subject_id <> d.recipient_id AND (NOT d.greenland_only OR e.greenland)`,
+      [dispatchIds, versions.map((version) => version.diagnosis_id), versions.map((version) => version.list_version)],
     );
-    for (const row of shownNow) touched.add(row.subject_id);
   }
 
   /**
@@ -575,10 +597,10 @@ export class ContactListPlannerProjector implements Projection {
   /**
    * New views, reconciled as new list copies are: a view settles a pending correction it shows
    * the corrected entry for; an entry whose member was rectified after the view was built needs
-   * one; a member shown who may no longer be (they withdrew while the view was built) needs a
-   * deletion notice.
+   * one. Returns the entries of the segment's new views whose members may no longer be shown
+   * (they withdrew while the view was built): each view needs a deletion notice of its own.
    */
-  private async reconcileViews(viewed: Array<{ recipient_id: string; subject_id: string; diagnosis_id: string }>, touched: Set<string>, tx: EntityManager): Promise<void> {
+  private async reconcileViews(views: RecordedEvent[], viewed: Array<{ recipient_id: string; subject_id: string; diagnosis_id: string }>, tx: EntityManager): Promise<Holder[]> {
     const pairs = JSON.stringify(viewed);
     await tx.query(
       `UPDATE contact_list_corrections c SET done_position = v.built_at_position
@@ -599,13 +621,24 @@ export class ContactListPlannerProjector implements Projection {
        WHERE c.due_position < EXCLUDED.due_position`,
       [pairs],
     );
-    const shownNow: Array<{ subject_id: string }> = await tx.query(
-      `SELECT DISTINCT p.subject_id::text FROM jsonb_to_recordset($1::jsonb) AS p(subject_id uuid, diagnosis_id uuid)
+    const gone: Array<{ subject_id: string; diagnosis_id: string }> = await tx.query(
+      `SELECT DISTINCT p.subject_id::text, p.diagnosis_id::text FROM jsonb_to_recordset($1::jsonb) AS p(subject_id uuid, diagnosis_id uuid)
        JOIN contact_list_members m ON m.member_id = p.subject_id
        WHERE NOT m.listable OR m.diagnosis_id <> p.diagnosis_id`,
       [pairs],
     );
-    for (const row of shownNow) touched.add(row.subject_id);
+    if (gone.length === 0) return [];
+    // Every new view of those members, not only the latest of each pair that the table keeps.
+    const recorded = new Set(viewed.map((pair) => `${pair.recipient_id}|${pair.subject_id}`));
+    const shownGone = new Set(gone.map((row) => `${row.diagnosis_id}|${row.subject_id}`));
+    return views.flatMap((event) => {
+      const { data } = event as unknown as ContactListViewed;
+      return data.entries.flatMap((entry, index) =>
+        recorded.has(`${data.recipientId}|${entry.subjectId}`) && shownGone.has(`${data.diagnosisId}|${entry.subjectId}`)
+          ? [{ subject_id: entry.subjectId, recipient_id: data.recipientId, list_reference: data.listReference, dispatched_at: new Date(event.metadata.occurredAt), fields: entry.fields, entry_number: index + 1 }]
+          : [],
+      );
+    });
   }
 
   /** Earlier recipients of a rectified member's entry get the corrected entry, if it shows what changed. */
@@ -643,12 +676,10 @@ export class ContactListPlannerProjector implements Projection {
   }
 
   /**
-   * Every recipient who holds an entry of these members that may no longer stay gets a notice
-   * to delete it (once per recipient, member, reason and held list), and no correction of it.
+   * Each of these copies whose entry may no longer stay gets a notice to delete it (once per
+   * recipient, member, reason and held list), and no correction of it.
    */
-  private async planNotices(subjectIds: string[], position: bigint, links: Map<string, Set<string>>, tx: EntityManager): Promise<void> {
-    const holders = await this.holdersOf(subjectIds, tx);
-    if (holders.length === 0) return;
+  private async planNotices(holders: Holder[], position: bigint, links: Map<string, Set<string>>, tx: EntityManager): Promise<void> {
     const ids = [...new Set(holders.flatMap((holder) => [holder.subject_id, holder.recipient_id]))];
     const rows = await this.loadMembers(ids, tx);
     const fold = Listability.restore(
@@ -779,6 +810,11 @@ function newsFor(fold: Listability, links: Map<string, Set<string>>, memberId: s
     }
   }
   return [...groups];
+}
+
+/** A corrected entry sent: a correction, or the notice that tells a portal recipient of one. */
+function settlesCorrection(event: RecordedEvent): boolean {
+  return event.type === 'CorrectionDispatched' || (event.type === 'ListNoticeDispatched' && (event.data as { reason?: string }).reason === 'entry-corrected');
 }
 
 /** A member event: one with a rule here, or one the listability fold acts on (DiagnosesLinked is not about a member). */
