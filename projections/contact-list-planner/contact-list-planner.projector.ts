@@ -98,8 +98,8 @@ export class ContactListPlannerProjector implements Projection {
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
    * copies held when the details changed, so a batch is applied in segments, and each such change
-   * is a segment of its own, and so is a corrected entry sent after a copy of the list: the plan
-   * is then the same whatever the batch boundaries (a restriction lifted in the same batch still
+   * is a segment of its own, and copies of the list are taken in log order (below): the plan is
+   * then the same whatever the batch boundaries (a restriction lifted in the same batch still
    * leaves its notice planned; a list dispatched just before a withdrawal is reconciled as the
    * member stood before it; a correction made due by a late copy is settled by the corrected
    * entry sent after it). The contact-list planner's property test holds it to that.
@@ -109,8 +109,8 @@ export class ContactListPlannerProjector implements Projection {
     // Which groups share a cluster: loaded once, and kept as the segments link more.
     const links = await this.loadClusters(tx);
     let start = 0;
-    /** Whether the segment so far holds a new copy of a list (a dispatch or a view). */
-    let copied = false;
+    /** The copies of lists the segment so far holds. */
+    let copies: 'none' | 'lists' | 'a view' = 'none';
     for (let index = 0; index < events.length; index++) {
       const event = events[index];
       let readmission = false;
@@ -120,19 +120,22 @@ export class ContactListPlannerProjector implements Projection {
         admittedBefore.add(memberId);
       }
       const change = SEGMENT_BOUNDARIES.has(event.type) || readmission;
-      // What came before a change is judged on the state before it, as if applied on its own; and
-      // a corrected entry sent after a copy settles the correction that copy made due, so the
-      // copy is applied first (a segment settles corrections before it reconciles its copies).
-      if ((change || (copied && settlesCorrection(event))) && index > start) {
+      const copy = event.type === 'ContactListDispatched' ? 'lists' : event.type === 'ContactListViewed' ? 'a view' : undefined;
+      // What came before a change is judged on the state before it, as if applied on its own. A
+      // segment settles corrections first, then reconciles its lists, then its views, and keeps
+      // only the latest view of each pair: so a corrected entry sent after a copy, a view after
+      // any copy, and a list after a view each start a new segment, to be taken in log order.
+      const split = change || (copies !== 'none' && (settlesCorrection(event) || copy === 'a view')) || (copies === 'a view' && copy === 'lists');
+      if (split && index > start) {
         await this.applySegment(events.slice(start, index), links, tx);
         start = index;
-        copied = false;
+        copies = 'none';
       }
-      if (event.type === 'ContactListDispatched' || event.type === 'ContactListViewed') copied = true;
+      if (copy) copies = copy;
       if (!change && index < events.length - 1) continue;
       await this.applySegment(events.slice(start, index + 1), links, tx);
       start = index + 1;
-      copied = false;
+      copies = 'none';
     }
   }
 
