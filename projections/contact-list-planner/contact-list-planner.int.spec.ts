@@ -541,6 +541,27 @@ describe('the contact-list planner', () => {
     expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
   });
 
+  it('keeps a correction due when a recipient is sent an older list after a newer one in the same batch, as event by event', async () => {
+    const log = new Log();
+    log.admit(ANNA);
+    log.admit(BO);
+    const older = log.head;
+    log.publish(1, [{ subjectId: ANNA }, { subjectId: BO }], [ANNA, BO], [], older);
+    const update = log.add('ContactDetailsUpdated', { memberId: BO, country: 'DK', fields: ['phone'], personal: 'v1.bo-new' });
+    log.admit(CARL);
+    const newer = log.head;
+    log.publish(2, [{ subjectId: ANNA }, { subjectId: BO }, { subjectId: CARL }], [CARL], [], newer);
+    // A sender resuming after a crash sends the newer version first: the older one Anna holds last shows Bo's old phone.
+    log.dispatch(2, [{ id: ANNA }], newer);
+    const stale = log.dispatch(1, [{ id: ANNA }], older);
+    for (const event of log.events) await apply([event]);
+    const stepwise = await everything();
+    expect(await corrections()).toEqual([
+      { recipient_id: ANNA, subject_id: BO, due_position: update.position.toString(), done_position: '0', list_reference: stale[ANNA], entry_number: 1 },
+    ]);
+    expect(await replayed(log.events, 'in one batch')).toEqual(stepwise);
+  });
+
   it('ends in the same state whatever the batch boundaries, for random histories of a group and its sender (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 20, maxLength: 80 }), fc.array(fc.nat(), { maxLength: 6 }), async (steps, cuts) => {
@@ -588,8 +609,9 @@ describe('the contact-list planner', () => {
  * One step of a group's history as the service writes it: a member joins and is admitted,
  * moves to another group, rectifies, withdraws, is restricted or let back, is erased, or looks
  * at the list in self-service (as it stood a few steps ago, at most); the sender builds a
- * version, sends a recipient the oldest version built for them that they have not had (late,
- * after other events, as a sender resuming after a crash does), a correction (by email, or a
+ * version, sends a recipient a version built for them that they have not had (late, after other
+ * events, and now and then a later one first, as a sender resuming after a crash may), a
+ * correction (by email, or a
  * notice of it to the member who uses self-service), or a deletion notice for the copy a
  * recipient holds. `pick` chooses among those the step can apply to (modulo their number); a step
  * that applies to nobody writes nothing.
@@ -695,9 +717,11 @@ function historyOf(steps: readonly Step[]): RecordedEvent[] {
         break;
       }
       case 'send': {
-        const next = unsent.get(chosen)?.shift() ?? 0;
-        const list = built.get(next);
-        if (list) hold(chosen, list.subjects, log.dispatch(next, [{ id: chosen }], list.builtAt)[chosen]);
+        // Usually the oldest; now and then a later one first, as a sender resuming after a crash may.
+        const waiting = unsent.get(chosen) ?? [];
+        const [next] = waiting.splice(pick % 4 === 0 ? Math.floor(pick / 4) % waiting.length : 0, 1);
+        const list = next === undefined ? undefined : built.get(next);
+        if (next !== undefined && list) hold(chosen, list.subjects, log.dispatch(next, [{ id: chosen }], list.builtAt)[chosen]);
         break;
       }
       case 'correct': {

@@ -97,20 +97,20 @@ export class ContactListPlannerProjector implements Projection {
 
   /**
    * Notices are judged on the state after a change of who may be listed, and corrections on the
-   * copies held when the details changed, so a batch is applied in segments, and each such change
-   * is a segment of its own, and copies of the list are taken in log order (below): the plan is
-   * then the same whatever the batch boundaries (a restriction lifted in the same batch still
-   * leaves its notice planned; a list dispatched just before a withdrawal is reconciled as the
-   * member stood before it; a correction made due by a late copy is settled by the corrected
-   * entry sent after it). The contact-list planner's property test holds it to that.
+   * copies held when the details changed, so a batch is applied in segments: each such change is
+   * a segment of its own, and copies of the list start new ones where they must to be taken in
+   * log order (SegmentCopies). The plan is then the same whatever the batch boundaries (a
+   * restriction lifted in the same batch still leaves its notice planned; a list dispatched just
+   * before a withdrawal is reconciled as the member stood before it; a correction made due by a
+   * late copy is settled by the corrected entry sent after it, and not by a newer list sent before
+   * it). The contact-list planner's property test holds it to that.
    */
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const admittedBefore = await this.admittedBefore(events, tx);
     // Which groups share a cluster: loaded once, and kept as the segments link more.
     const links = await this.loadClusters(tx);
     let start = 0;
-    /** The copies of lists the segment so far holds. */
-    let copies: 'none' | 'lists' | 'a view' = 'none';
+    let copies = new SegmentCopies();
     for (let index = 0; index < events.length; index++) {
       const event = events[index];
       let readmission = false;
@@ -120,22 +120,17 @@ export class ContactListPlannerProjector implements Projection {
         admittedBefore.add(memberId);
       }
       const change = SEGMENT_BOUNDARIES.has(event.type) || readmission;
-      const copy = event.type === 'ContactListDispatched' ? 'lists' : event.type === 'ContactListViewed' ? 'a view' : undefined;
-      // What came before a change is judged on the state before it, as if applied on its own. A
-      // segment settles corrections first, then reconciles its lists, then its views, and keeps
-      // only the latest view of each pair: so a corrected entry sent after a copy, a view after
-      // any copy, and a list after a view each start a new segment, to be taken in log order.
-      const split = change || (copies !== 'none' && (settlesCorrection(event) || copy === 'a view')) || (copies === 'a view' && copy === 'lists');
-      if (split && index > start) {
+      // What came before a change is judged on the state before it, as if applied on its own.
+      if ((change || copies.mustEndBefore(event)) && index > start) {
         await this.applySegment(events.slice(start, index), links, tx);
         start = index;
-        copies = 'none';
+        copies = new SegmentCopies();
       }
-      if (copy) copies = copy;
+      copies.add(event);
       if (!change && index < events.length - 1) continue;
       await this.applySegment(events.slice(start, index + 1), links, tx);
       start = index + 1;
-      copies = 'none';
+      copies = new SegmentCopies();
     }
   }
 
@@ -813,6 +808,38 @@ function newsFor(fold: Listability, links: Map<string, Set<string>>, memberId: s
     }
   }
   return [...groups];
+}
+
+/**
+ * The copies of lists a segment holds, to tell where a copy must start a new segment so that
+ * copies are taken in log order. A segment settles corrections with the corrected entries it sends
+ * first, then reconciles its lists (taking each recipient's lists to have been built in the order
+ * they came), then its views (keeping only the latest view of each pair). So a corrected entry
+ * sent after a copy, a view after any copy, a list after a view, and a list built before one the
+ * segment already sends the same recipient each start a new segment (all rare: the usual batch is
+ * lists sent in the order they were built).
+ */
+class SegmentCopies {
+  private kind: 'none' | 'lists' | 'a view' = 'none';
+  /** Per recipient, the latest build among the lists the segment sends them. */
+  private readonly builtAt = new Map<string, bigint>();
+
+  mustEndBefore(event: RecordedEvent): boolean {
+    if (this.kind === 'none') return false;
+    if (event.type === 'ContactListViewed' || settlesCorrection(event)) return true;
+    if (event.type !== 'ContactListDispatched') return false;
+    const { recipientId, builtAtPosition } = event.data as { recipientId: string; builtAtPosition: string };
+    return this.kind === 'a view' || BigInt(builtAtPosition) < (this.builtAt.get(recipientId) ?? 0n);
+  }
+
+  add(event: RecordedEvent): void {
+    if (event.type === 'ContactListViewed') this.kind = 'a view';
+    if (event.type !== 'ContactListDispatched') return;
+    this.kind = 'lists';
+    const { recipientId, builtAtPosition } = event.data as { recipientId: string; builtAtPosition: string };
+    const built = BigInt(builtAtPosition);
+    if (built > (this.builtAt.get(recipientId) ?? 0n)) this.builtAt.set(recipientId, built);
+  }
 }
 
 /** A corrected entry sent: a correction, or the notice that tells a portal recipient of one. */
