@@ -84,7 +84,9 @@ interface Holder {
  *   member withdrew, was restricted, erased or left (once per recipient, member, reason and held
  *   list); the corrected entry when the member's shown details were rectified. A list built
  *   before such a change but dispatched after it is caught too: its dispatch is checked against
- *   the members' state when the planner sees it.
+ *   the members' state when the planner sees it. A correction is pending while its due position
+ *   is past its done position; settled (by the corrected entry, a newer copy, or a notice to
+ *   delete the entry instead), it is done up to the position it was due, whichever settled it.
  *
  * Everything is keyed by ids and guarded by log positions, so applying the same events again
  * changes nothing.
@@ -298,9 +300,9 @@ export class ContactListPlannerProjector implements Projection {
     if (corrected.size > 0) {
       const copies = [...corrected.values()];
       await tx.query(
-        `UPDATE contact_list_corrections c SET done_position = GREATEST(c.done_position, r.built_at)
+        `UPDATE contact_list_corrections c SET done_position = c.due_position
          FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS r(recipient_id, subject_id, built_at)
-         WHERE c.recipient_id = r.recipient_id AND c.subject_id = r.subject_id`,
+         WHERE c.recipient_id = r.recipient_id AND c.subject_id = r.subject_id AND c.due_position > c.done_position AND c.due_position <= r.built_at`,
         [copies.map((c) => c.recipientId), copies.map((c) => c.subjectId), copies.map((c) => c.builtAt.toString())],
       );
     }
@@ -518,17 +520,14 @@ export class ContactListPlannerProjector implements Projection {
        WHERE c.due_position < EXCLUDED.due_position`,
       [dispatchIds, versions.map((version) => version.diagnosis_id), versions.map((version) => version.list_version), versions.map((version) => version.built_at_position)],
     );
-    // After the insert: a newer copy later in the batch settles a correction an older one made due.
-    // The first such copy settles it, as when the dispatches come one by one.
+    // After the insert: a newer copy later in the batch settles a correction an older one made due
+    // (a recipient's lists in a segment were built in the order they came: SegmentCopies).
     await tx.query(
-      `UPDATE contact_list_corrections c SET done_position = n.built_at
-       FROM (SELECT DISTINCT ON (p.recipient_id, p.subject_id) p.recipient_id, p.subject_id, d.built_at_position AS built_at
-             FROM contact_list_list_dispatches d
-             JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
-             JOIN contact_list_corrections p ON p.recipient_id = d.recipient_id AND p.subject_id = e.subject_id
-             WHERE d.dispatch_id = ANY($1::uuid[]) AND p.due_position > p.done_position AND p.due_position <= d.built_at_position
-             ORDER BY p.recipient_id, p.subject_id, d.position) AS n
-       WHERE c.recipient_id = n.recipient_id AND c.subject_id = n.subject_id`,
+      `UPDATE contact_list_corrections c SET done_position = c.due_position
+       FROM contact_list_list_dispatches d
+       JOIN contact_list_version_entries e ON e.diagnosis_id = d.diagnosis_id AND e.version = d.list_version
+       WHERE d.dispatch_id = ANY($1::uuid[]) AND c.recipient_id = d.recipient_id AND c.subject_id = e.subject_id
+         AND c.due_position > c.done_position AND c.due_position <= d.built_at_position`,
       [dispatchIds],
     );
     // The versions' entries of members who may no longer be shown first (usually none), then the
@@ -601,7 +600,7 @@ export class ContactListPlannerProjector implements Projection {
   private async reconcileViews(views: RecordedEvent[], viewed: Array<{ recipient_id: string; subject_id: string; diagnosis_id: string }>, tx: EntityManager): Promise<Holder[]> {
     const pairs = JSON.stringify(viewed);
     await tx.query(
-      `UPDATE contact_list_corrections c SET done_position = v.built_at_position
+      `UPDATE contact_list_corrections c SET done_position = c.due_position
        FROM jsonb_to_recordset($1::jsonb) AS p(recipient_id uuid, subject_id uuid)
        JOIN contact_list_views v ON v.recipient_id = p.recipient_id AND v.subject_id = p.subject_id
        WHERE c.recipient_id = v.recipient_id AND c.subject_id = v.subject_id AND c.due_position > c.done_position AND c.due_position <= v.built_at_position`,
