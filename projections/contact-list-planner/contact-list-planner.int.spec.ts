@@ -679,8 +679,9 @@ function historyOf(steps: readonly Step[]): RecordedEvent[] {
   /** The notice a recipient may be sent for a copy they hold, unless it went out already. */
   const noticeOf = ({ recipient, subject, reference }: { recipient: string; subject: string; reference: string }) => {
     const reason = reasonFor(subject);
-    const dispatchId = reason && dispatchIdOf(deletionKey(recipient, subject, reason, reference));
-    return reason && dispatchId && !sent.has(dispatchId) ? { reason, dispatchId } : undefined;
+    if (!reason) return undefined;
+    const dispatchId = dispatchIdOf(deletionKey(recipient, subject, reason, reference));
+    return sent.has(dispatchId) ? undefined : { reason, dispatchId };
   };
   for (const { kind, pick } of steps) {
     recent.push({ head: log.head, listable: MEMBERS.filter(listable) });
@@ -750,10 +751,10 @@ function historyOf(steps: readonly Step[]): RecordedEvent[] {
       }
       case 'send': {
         // Usually the oldest; now and then a later one first, as a sender resuming after a crash may.
-        const waiting = unsent.get(chosen) ?? [];
+        const waiting = unsent.get(chosen)!;
         const [next] = waiting.splice(pick % 4 === 0 ? Math.floor(pick / 4) % waiting.length : 0, 1);
-        const list = next === undefined ? undefined : built.get(next);
-        if (next !== undefined && list) hold(chosen, shownTo(chosen, list.subjects), log.dispatch(next, [{ id: chosen, greenlandOnly: chosen === IN_GREENLAND }], list.builtAt)[chosen]);
+        const list = built.get(next)!;
+        hold(chosen, shownTo(chosen, list.subjects), log.dispatch(next, [{ id: chosen, greenlandOnly: chosen === IN_GREENLAND }], list.builtAt)[chosen]);
         break;
       }
       case 'correct': {
