@@ -20,6 +20,7 @@ import { RateLimits1764630000000 } from './1764630000000-rate-limits';
 import { MasterKey1764630000001 } from './1764630000001-master-key';
 import { MailingLetters1764640000000 } from './1764640000000-mailing-letters';
 import { PlannerChangedDetails1764650000000 } from './1764650000000-planner-changed-details';
+import { PlannerMemory1764660000000 } from './1764660000000-planner-memory';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MasterKey1764630000001,
   MailingLetters1764640000000,
   PlannerChangedDetails1764650000000,
+  PlannerMemory1764660000000,
 ];

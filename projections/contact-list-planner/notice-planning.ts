@@ -24,21 +24,17 @@ export function correctionNeeded(updated: ReadonlyArray<keyof ContactDetails>, s
 }
 
 /**
- * The number of a version's entry in one recipient's copy, as the SQL of the planner computes it
- * from stored ordinals (ordinal: 1-based in the whole version; ordinalGl: among the entries that
- * allow Greenland; own: the recipient's own entry, which their copy leaves out). Kept here so a
- * unit spec can hold it against the sender's numbering (numberedView).
+ * The number of a version's entry in one recipient's copy, from its stored ordinals (ordinal:
+ * 1-based in the whole version; ordinal_gl: among the entries that allow Greenland; own: the
+ * recipient's own entry, which their copy leaves out). A unit spec holds it against the sender's
+ * numbering (numberedView).
  */
 export function entryNumber(
-  entry: { ordinal: number; ordinalGl: number | null },
+  entry: { ordinal: number; ordinal_gl: number | null },
   own: { ordinal: number; greenland: boolean } | undefined,
   greenlandOnly: boolean,
 ): number {
-  const base = greenlandOnly ? (entry.ordinalGl ?? 0) : entry.ordinal;
+  const base = greenlandOnly ? (entry.ordinal_gl ?? 0) : entry.ordinal;
   const ownBefore = own !== undefined && own.ordinal < entry.ordinal && (!greenlandOnly || own.greenland);
   return base - (ownBefore ? 1 : 0);
 }
-
-/** The same computation in SQL, over `e` (the entry), `own` (LEFT JOINed own entry) and `d` (the dispatch). */
-export const ENTRY_NUMBER_SQL = `(CASE WHEN d.greenland_only THEN e.ordinal_gl ELSE e.ordinal END
-  - CASE WHEN own.ordinal IS NOT NULL AND own.ordinal < e.ordinal AND (NOT d.greenland_only OR own.greenland) THEN 1 ELSE 0 END)`;

@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Listability } from '../../src/contact-lists/listability';
+import {
+  CLUSTERS,
+  CORRECTIONS,
+  type CorrectionRow,
+  DIAGNOSES,
+  deleteRows,
+  GROUPS,
+  LIST_DISPATCHES,
+  type ListDispatchRow,
+  loadRows,
+  MEMBERS,
+  NEWCOMERS,
+  type NewcomerRow,
+  NOTICES,
+  type NoticeRow,
+  SAVE_TABLE,
+  type TableSpec,
+  upsertRows,
+  VERSION_ENTRIES,
+  type VersionEntryRow,
+  VIEWS,
+  type ViewRow,
+} from './planner-tables';
+
+/** A table's rows by key, and which of them changed since they were last written. */
+class MemoryTable<Row> {
+  private readonly rows = new Map<string, Row>();
+  private readonly changed = new Set<string>();
+  /** Rows removed since the last write, by key. */
+  private readonly removed = new Map<string, Row>();
+
+  constructor(readonly spec: TableSpec<Row>) {}
+
+  keyOf(row: Partial<Row>): string {
+    return this.spec.key.map((column) => String(row[column])).join('|');
+  }
+
+  get(key: string): Row | undefined {
+    return this.rows.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.rows.has(key);
+  }
+
+  values(): IterableIterator<Row> {
+    return this.rows.values();
+  }
+
+  /** A new row, or a changed one (also one changed in place). */
+  put(row: Row): void {
+    const key = this.keyOf(row);
+    this.rows.set(key, row);
+    this.changed.add(key);
+    this.removed.delete(key);
+  }
+
+  remove(key: string): void {
+    const row = this.rows.get(key);
+    if (row === undefined) return;
+    this.rows.delete(key);
+    this.changed.delete(key);
+    this.removed.set(key, row);
+  }
+
+  /** Rows as the table holds them: nothing to write. */
+  restore(rows: readonly Row[]): void {
+    for (const row of rows) this.rows.set(this.keyOf(row), row);
+  }
+
+  async write(tx: EntityManager): Promise<boolean> {
+    if (this.changed.size === 0 && this.removed.size === 0) return false;
+    await deleteRows(this.spec, [...this.removed.values()], tx);
+    await upsertRows(this.spec, [...this.changed].map((key) => this.rows.get(key) as Row), tx);
+    this.changed.clear();
+    this.removed.clear();
+    return true;
+  }
+}
+
+export const versionKey = (diagnosisId: string, version: number): string => `${diagnosisId}|${version}`;
+export const pairKey = (recipientId: string, subjectId: string): string => `${recipientId}|${subjectId}`;
+
+/**
+ * The contact-list planner's whole state in memory: the rows of its tables, what its rules look
+ * up by (the entries of each version, the dispatches of each version, who viewed whom, ...) and
+ * the listability fold of every member. The planner decides each batch here and then writes the
+ * rows that changed, once per table, in the transaction of its checkpoint. The tables stay the
+ * durable copy, and what the contact-list sender reads: a planner whose memory may differ from
+ * them (it just started, its last write was rolled back, another instance wrote since) loads
+ * them again: each write leaves a new save id beside the tables, and the memory keeps the one it
+ * wrote (`saveId`).
+ */
+export class PlannerMemory {
+  readonly members = new MemoryTable(MEMBERS);
+  readonly clusters = new MemoryTable(CLUSTERS);
+  readonly diagnoses = new MemoryTable(DIAGNOSES);
+  readonly groups = new MemoryTable(GROUPS);
+  readonly newcomers = new MemoryTable(NEWCOMERS);
+  readonly versionEntries = new MemoryTable(VERSION_ENTRIES);
+  readonly listDispatches = new MemoryTable(LIST_DISPATCHES);
+  readonly views = new MemoryTable(VIEWS);
+  readonly corrections = new MemoryTable(CORRECTIONS);
+  readonly notices = new MemoryTable(NOTICES);
+  private readonly tables = [
+    this.members,
+    this.clusters,
+    this.diagnoses,
+    this.groups,
+    this.newcomers,
+    this.versionEntries,
+    this.listDispatches,
+    this.views,
+    this.corrections,
+    this.notices,
+  ] as const;
+
+  /** Who may be listed: every member's facts, and the cluster links. */
+  readonly fold: Listability;
+  /** clusterId -> its diagnoses. */
+  readonly links = new Map<string, Set<string>>();
+  private readonly entriesOfVersion = new Map<string, Map<string, VersionEntryRow>>();
+  private readonly versionsOfSubject = new Map<string, Set<string>>();
+  private readonly dispatchesOfVersion = new Map<string, ListDispatchRow[]>();
+  /** subjectId -> the recipients who viewed them. */
+  private readonly viewersOf = new Map<string, Set<string>>();
+  /** recipientId -> the subjects of their corrections. */
+  private readonly correctionsOf = new Map<string, Set<string>>();
+  /** recipient|subject|list reference of every planned notice. */
+  private readonly noticedCopies = new Set<string>();
+  private readonly newcomersOfMember = new Map<string, Set<string>>();
+  private readonly newcomersOfGroup = new Map<string, Set<string>>();
+
+  private constructor(
+    /** The id of the write after which the tables held what this memory holds (null: never written). */
+    public saveId: string | null,
+    fold: Listability,
+  ) {
+    this.fold = fold;
+  }
+
+  /** The id of the tables' last write (null: never written, or emptied since). */
+  static async saveId(tx: EntityManager): Promise<string | null> {
+    const rows: Array<{ save_id: string }> = await tx.query(`SELECT save_id::text FROM ${SAVE_TABLE}`);
+    return rows[0]?.save_id ?? null;
+  }
+
+  static async load(tx: EntityManager): Promise<PlannerMemory> {
+    const saveId = await PlannerMemory.saveId(tx);
+    const members = await loadRows(MEMBERS, tx);
+    const clusters = await loadRows(CLUSTERS, tx);
+    const links = new Map<string, string[]>();
+    for (const { cluster_id, diagnosis_id } of clusters) links.set(cluster_id, [...(links.get(cluster_id) ?? []), diagnosis_id]);
+    const memory = new PlannerMemory(
+      saveId,
+      Listability.restore(
+        members.map((row) => row.facts),
+        [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds })),
+      ),
+    );
+    memory.members.restore(members);
+    memory.clusters.restore(clusters);
+    for (const row of clusters) memory.indexLink(row.cluster_id, row.diagnosis_id);
+    memory.diagnoses.restore(await loadRows(DIAGNOSES, tx));
+    memory.groups.restore(await loadRows(GROUPS, tx));
+    const newcomers = await loadRows(NEWCOMERS, tx);
+    memory.newcomers.restore(newcomers);
+    for (const row of newcomers) memory.indexNewcomer(row);
+    const entries = await loadRows(VERSION_ENTRIES, tx);
+    memory.versionEntries.restore(entries);
+    for (const row of entries) memory.indexVersionEntry(row);
+    const dispatches = (await loadRows(LIST_DISPATCHES, tx)).sort((a, b) => (a.position < b.position ? -1 : 1));
+    memory.listDispatches.restore(dispatches);
+    for (const row of dispatches) memory.indexListDispatch(row);
+    const views = await loadRows(VIEWS, tx);
+    memory.views.restore(views);
+    for (const row of views) memory.indexView(row);
+    const corrections = await loadRows(CORRECTIONS, tx);
+    memory.corrections.restore(corrections);
+    for (const row of corrections) memory.indexCorrection(row);
+    const notices = await loadRows(NOTICES, tx);
+    memory.notices.restore(notices);
+    for (const row of notices) memory.indexNotice(row);
+    return memory;
+  }
+
+  /** Writes every changed row, under a new save id. */
+  async save(tx: EntityManager): Promise<void> {
+    let wrote = false;
+    for (const table of this.tables) wrote = (await table.write(tx)) || wrote;
+    if (!wrote) return;
+    const saveId = randomUUID();
+    await tx.query(`INSERT INTO ${SAVE_TABLE} (only_row, save_id) VALUES (true, $1) ON CONFLICT (only_row) DO UPDATE SET save_id = EXCLUDED.save_id`, [saveId]);
+    this.saveId = saveId;
+  }
+
+  // Cluster links.
+
+  /** Records a link; true when it is new. */
+  addLink(clusterId: string, diagnosisId: string): boolean {
+    const row = { cluster_id: clusterId, diagnosis_id: diagnosisId };
+    if (this.clusters.has(this.clusters.keyOf(row))) return false;
+    this.clusters.put(row);
+    this.indexLink(clusterId, diagnosisId);
+    return true;
+  }
+
+  // Newcomers.
+
+  putNewcomer(row: NewcomerRow): void {
+    this.newcomers.put(row);
+    this.indexNewcomer(row);
+  }
+
+  removeNewcomer(diagnosisId: string, memberId: string): void {
+    this.newcomers.remove(this.newcomers.keyOf({ diagnosis_id: diagnosisId, member_id: memberId }));
+    this.newcomersOfMember.get(memberId)?.delete(diagnosisId);
+    this.newcomersOfGroup.get(diagnosisId)?.delete(memberId);
+  }
+
+  /** The groups where a member is news. */
+  newsOf(memberId: string): string[] {
+    return [...(this.newcomersOfMember.get(memberId) ?? [])];
+  }
+
+  /** The members who are news in a group. */
+  newcomersIn(diagnosisId: string): string[] {
+    return [...(this.newcomersOfGroup.get(diagnosisId) ?? [])];
+  }
+
+  // List versions and who got them.
+
+  addVersionEntry(row: VersionEntryRow): void {
+    if (this.versionEntries.has(this.versionEntries.keyOf(row))) return;
+    this.versionEntries.put(row);
+    this.indexVersionEntry(row);
+  }
+
+  /** A version's entries by member (empty for a version the planner never saw). */
+  entriesOf(diagnosisId: string, version: number): ReadonlyMap<string, VersionEntryRow> {
+    return this.entriesOfVersion.get(versionKey(diagnosisId, version)) ?? new Map();
+  }
+
+  /** The versions (as versionKey) whose entries show a member. */
+  versionsShowing(subjectId: string): ReadonlySet<string> {
+    return this.versionsOfSubject.get(subjectId) ?? new Set();
+  }
+
+  /** Records a dispatch; false when it was recorded before. */
+  addListDispatch(row: ListDispatchRow): boolean {
+    if (this.listDispatches.has(row.dispatch_id)) return false;
+    this.listDispatches.put(row);
+    this.indexListDispatch(row);
+    return true;
+  }
+
+  /** A version's dispatches, in log order. */
+  dispatchesOf(key: string): readonly ListDispatchRow[] {
+    return this.dispatchesOfVersion.get(key) ?? [];
+  }
+
+  // Views.
+
+  putView(row: ViewRow): void {
+    this.views.put(row);
+    this.indexView(row);
+  }
+
+  /** The recipients whose latest view of a member is recorded. */
+  viewersOfMember(subjectId: string): ReadonlySet<string> {
+    return this.viewersOf.get(subjectId) ?? new Set();
+  }
+
+  // Corrections and notices.
+
+  putCorrection(row: CorrectionRow): void {
+    this.corrections.put(row);
+    this.indexCorrection(row);
+  }
+
+  /** The subjects of a recipient's corrections, pending or not. */
+  correctionSubjectsOf(recipientId: string): ReadonlySet<string> {
+    return this.correctionsOf.get(recipientId) ?? new Set();
+  }
+
+  /** Records a planned notice; false when it was planned before. */
+  addNotice(row: NoticeRow): boolean {
+    if (this.notices.has(row.dispatch_id)) return false;
+    this.notices.put(row);
+    this.indexNotice(row);
+    return true;
+  }
+
+  hasNoticeFor(recipientId: string, subjectId: string, listReference: string): boolean {
+    return this.noticedCopies.has(`${recipientId}|${subjectId}|${listReference}`);
+  }
+
+  private indexLink(clusterId: string, diagnosisId: string): void {
+    this.links.set(clusterId, (this.links.get(clusterId) ?? new Set()).add(diagnosisId));
+  }
+
+  private indexNewcomer(row: NewcomerRow): void {
+    this.newcomersOfMember.set(row.member_id, (this.newcomersOfMember.get(row.member_id) ?? new Set()).add(row.diagnosis_id));
+    this.newcomersOfGroup.set(row.diagnosis_id, (this.newcomersOfGroup.get(row.diagnosis_id) ?? new Set()).add(row.member_id));
+  }
+
+  private indexVersionEntry(row: VersionEntryRow): void {
+    const key = versionKey(row.diagnosis_id, row.version);
+    const entries = this.entriesOfVersion.get(key) ?? new Map<string, VersionEntryRow>();
+    entries.set(row.subject_id, row);
+    this.entriesOfVersion.set(key, entries);
+    this.versionsOfSubject.set(row.subject_id, (this.versionsOfSubject.get(row.subject_id) ?? new Set()).add(key));
+  }
+
+  private indexListDispatch(row: ListDispatchRow): void {
+    const key = versionKey(row.diagnosis_id, row.list_version);
+    const dispatches = this.dispatchesOfVersion.get(key) ?? [];
+    dispatches.push(row);
+    this.dispatchesOfVersion.set(key, dispatches);
+  }
+
+  private indexView(row: ViewRow): void {
+    this.viewersOf.set(row.subject_id, (this.viewersOf.get(row.subject_id) ?? new Set()).add(row.recipient_id));
+  }
+
+  private indexCorrection(row: CorrectionRow): void {
+    this.correctionsOf.set(row.recipient_id, (this.correctionsOf.get(row.recipient_id) ?? new Set()).add(row.subject_id));
+  }
+
+  private indexNotice(row: NoticeRow): void {
+    this.noticedCopies.add(`${row.recipient_id}|${row.subject_id}|${row.list_reference}`);
+  }
+}
