@@ -8,8 +8,8 @@ import { deletionKey, dispatchIdOf } from '../../src/contact-lists/dispatch-keys
 import { LISTABILITY_EVENT_TYPES, type Listability } from '../../src/contact-lists/listability';
 import type { Projection } from '../runner/projection';
 import { correctionNeeded, deletionReason, entryNumber } from './notice-planning';
-import { pairKey, PlannerMemory } from './planner-memory';
-import { type CorrectionRow, type ListDispatchRow, PLANNER_TABLES, SAVE_TABLE, type VersionEntryRow, type ViewRow } from './planner-tables';
+import { pairKey, PlannerMemory, type ShownEntry } from './planner-memory';
+import { type CorrectionRow, type ListDispatchRow, PLANNER_TABLES, SAVE_TABLE, type ViewRow } from './planner-tables';
 
 export const CONTACT_LIST_PLANNER = 'contact-list-planner';
 
@@ -635,16 +635,16 @@ function isMemberEvent(event: RecordedEvent): boolean {
 
 
 /** The entries of a dispatched version the recipient was shown: all but their own, and in Greenland only those that allow it. */
-function shownTo(dispatch: ListDispatchRow, memory: PlannerMemory): VersionEntryRow[] {
+function shownTo(dispatch: ListDispatchRow, memory: PlannerMemory): ShownEntry[] {
   return [...memory.entriesOf(dispatch.diagnosis_id, dispatch.list_version).values()].filter((entry) => isShownTo(dispatch, entry));
 }
 
-function isShownTo(dispatch: ListDispatchRow, entry: VersionEntryRow): boolean {
+function isShownTo(dispatch: ListDispatchRow, entry: ShownEntry): boolean {
   return entry.subject_id !== dispatch.recipient_id && (!dispatch.greenland_only || entry.greenland);
 }
 
 /** A recipient's copy of an entry, as a dispatch of its version gave it to them. */
-function copyOf(dispatch: ListDispatchRow, entry: VersionEntryRow, memory: PlannerMemory): Holder {
+function copyOf(dispatch: ListDispatchRow, entry: ShownEntry, memory: PlannerMemory): Holder {
   const own = memory.entriesOf(dispatch.diagnosis_id, dispatch.list_version).get(dispatch.recipient_id);
   return {
     subject_id: entry.subject_id,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { ContactField } from '../../contracts/events/membership.events';
 import { Listability } from '../../src/contact-lists/listability';
 import {
   CLUSTERS,
@@ -24,6 +25,9 @@ import {
   VIEWS,
   type ViewRow,
 } from './planner-tables';
+
+/** What the rules read of a version's entry (its digest and its version are not kept in memory). */
+export type ShownEntry = Pick<VersionEntryRow, 'subject_id' | 'ordinal' | 'ordinal_gl' | 'fields' | 'greenland'>;
 
 /** A table's rows by key, and which of them changed since they were last written. */
 class MemoryTable<Row> {
@@ -100,8 +104,6 @@ export class PlannerMemory {
   readonly diagnoses = new MemoryTable(DIAGNOSES);
   readonly groups = new MemoryTable(GROUPS);
   readonly newcomers = new MemoryTable(NEWCOMERS);
-  readonly versionEntries = new MemoryTable(VERSION_ENTRIES);
-  readonly listDispatches = new MemoryTable(LIST_DISPATCHES);
   readonly views = new MemoryTable(VIEWS);
   readonly corrections = new MemoryTable(CORRECTIONS);
   readonly notices = new MemoryTable(NOTICES);
@@ -111,8 +113,6 @@ export class PlannerMemory {
     this.diagnoses,
     this.groups,
     this.newcomers,
-    this.versionEntries,
-    this.listDispatches,
     this.views,
     this.corrections,
     this.notices,
@@ -122,9 +122,19 @@ export class PlannerMemory {
   readonly fold: Listability;
   /** clusterId -> its diagnoses. */
   readonly links = new Map<string, Set<string>>();
-  private readonly entriesOfVersion = new Map<string, Map<string, VersionEntryRow>>();
+  /**
+   * The versions' entries and who got which version are the bulk of the state and never change
+   * once recorded: kept only as the rules look them up (ids interned), and written once.
+   */
+  private readonly entriesOfVersion = new Map<string, Map<string, ShownEntry>>();
   private readonly versionsOfSubject = new Map<string, Set<string>>();
   private readonly dispatchesOfVersion = new Map<string, ListDispatchRow[]>();
+  private readonly dispatchIds = new Set<string>();
+  private readonly newEntries: VersionEntryRow[] = [];
+  private readonly newDispatches: ListDispatchRow[] = [];
+  /** One copy of each id and each list of fields, however many rows show it. */
+  private readonly interned = new Map<string, string>();
+  private readonly internedFields = new Map<string, ContactField[]>();
   /** subjectId -> the recipients who viewed them. */
   private readonly viewersOf = new Map<string, Set<string>>();
   /** recipientId -> the subjects of their corrections. */
@@ -169,12 +179,10 @@ export class PlannerMemory {
     const newcomers = await loadRows(NEWCOMERS, tx);
     memory.newcomers.restore(newcomers);
     for (const row of newcomers) memory.indexNewcomer(row);
-    const entries = await loadRows(VERSION_ENTRIES, tx);
-    memory.versionEntries.restore(entries);
-    for (const row of entries) memory.indexVersionEntry(row);
-    const dispatches = (await loadRows(LIST_DISPATCHES, tx)).sort((a, b) => (a.position < b.position ? -1 : 1));
-    memory.listDispatches.restore(dispatches);
-    for (const row of dispatches) memory.indexListDispatch(row);
+    for (const row of await loadRows(VERSION_ENTRIES, tx, ['diagnosis_id', 'version', 'subject_id', 'ordinal', 'ordinal_gl', 'fields', 'greenland'])) {
+      memory.indexVersionEntry(row.diagnosis_id, row.version, row);
+    }
+    for (const row of (await loadRows(LIST_DISPATCHES, tx)).sort((a, b) => (a.position < b.position ? -1 : 1))) memory.indexListDispatch(row);
     const views = await loadRows(VIEWS, tx);
     memory.views.restore(views);
     for (const row of views) memory.indexView(row);
@@ -189,7 +197,9 @@ export class PlannerMemory {
 
   /** Writes every changed row, under a new save id. */
   async save(tx: EntityManager): Promise<void> {
-    let wrote = false;
+    let wrote = this.newEntries.length > 0 || this.newDispatches.length > 0;
+    await upsertRows(VERSION_ENTRIES, this.newEntries.splice(0), tx);
+    await upsertRows(LIST_DISPATCHES, this.newDispatches.splice(0), tx);
     for (const table of this.tables) wrote = (await table.write(tx)) || wrote;
     if (!wrote) return;
     const saveId = randomUUID();
@@ -234,13 +244,13 @@ export class PlannerMemory {
   // List versions and who got them.
 
   addVersionEntry(row: VersionEntryRow): void {
-    if (this.versionEntries.has(this.versionEntries.keyOf(row))) return;
-    this.versionEntries.put(row);
-    this.indexVersionEntry(row);
+    if (this.entriesOf(row.diagnosis_id, row.version).has(row.subject_id)) return;
+    this.newEntries.push(row);
+    this.indexVersionEntry(row.diagnosis_id, row.version, row);
   }
 
   /** A version's entries by member (empty for a version the planner never saw). */
-  entriesOf(diagnosisId: string, version: number): ReadonlyMap<string, VersionEntryRow> {
+  entriesOf(diagnosisId: string, version: number): ReadonlyMap<string, ShownEntry> {
     return this.entriesOfVersion.get(versionKey(diagnosisId, version)) ?? new Map();
   }
 
@@ -251,8 +261,8 @@ export class PlannerMemory {
 
   /** Records a dispatch; false when it was recorded before. */
   addListDispatch(row: ListDispatchRow): boolean {
-    if (this.listDispatches.has(row.dispatch_id)) return false;
-    this.listDispatches.put(row);
+    if (this.dispatchIds.has(row.dispatch_id)) return false;
+    this.newDispatches.push(row);
     this.indexListDispatch(row);
     return true;
   }
@@ -307,19 +317,38 @@ export class PlannerMemory {
     this.newcomersOfGroup.set(row.diagnosis_id, (this.newcomersOfGroup.get(row.diagnosis_id) ?? new Set()).add(row.member_id));
   }
 
-  private indexVersionEntry(row: VersionEntryRow): void {
-    const key = versionKey(row.diagnosis_id, row.version);
-    const entries = this.entriesOfVersion.get(key) ?? new Map<string, VersionEntryRow>();
-    entries.set(row.subject_id, row);
-    this.entriesOfVersion.set(key, entries);
-    this.versionsOfSubject.set(row.subject_id, (this.versionsOfSubject.get(row.subject_id) ?? new Set()).add(key));
+  private indexVersionEntry(diagnosisId: string, version: number, row: ShownEntry): void {
+    const key = versionKey(diagnosisId, version);
+    let entries = this.entriesOfVersion.get(key);
+    if (!entries) this.entriesOfVersion.set(key, (entries = new Map()));
+    const subjectId = this.intern(row.subject_id);
+    entries.set(subjectId, { subject_id: subjectId, ordinal: row.ordinal, ordinal_gl: row.ordinal_gl, fields: this.internFields(row.fields), greenland: row.greenland });
+    let versions = this.versionsOfSubject.get(subjectId);
+    if (!versions) this.versionsOfSubject.set(subjectId, (versions = new Set()));
+    versions.add(key);
   }
 
   private indexListDispatch(row: ListDispatchRow): void {
     const key = versionKey(row.diagnosis_id, row.list_version);
-    const dispatches = this.dispatchesOfVersion.get(key) ?? [];
-    dispatches.push(row);
-    this.dispatchesOfVersion.set(key, dispatches);
+    let dispatches = this.dispatchesOfVersion.get(key);
+    if (!dispatches) this.dispatchesOfVersion.set(key, (dispatches = []));
+    dispatches.push({ ...row, recipient_id: this.intern(row.recipient_id), diagnosis_id: this.intern(row.diagnosis_id) });
+    this.dispatchIds.add(row.dispatch_id);
+  }
+
+  private intern(id: string): string {
+    const known = this.interned.get(id);
+    if (known !== undefined) return known;
+    this.interned.set(id, id);
+    return id;
+  }
+
+  private internFields(fields: ContactField[]): ContactField[] {
+    const key = fields.join(',');
+    const known = this.internedFields.get(key);
+    if (known !== undefined) return known;
+    this.internedFields.set(key, fields);
+    return fields;
   }
 
   private indexView(row: ViewRow): void {

@@ -221,9 +221,13 @@ export const PLANNER_TABLES = [
   MEMBERS.name,
 ] as const;
 
-/** Every row of a table, as the memory holds it. */
-export async function loadRows<Row>(spec: TableSpec<Row>, tx: EntityManager): Promise<Row[]> {
-  const columns = Object.entries<string>(spec.columns);
+/** Every row of a table, as the memory holds it (only some of its columns, if named). */
+export async function loadRows<Row, Column extends keyof Row & string = keyof Row & string>(
+  spec: TableSpec<Row>,
+  tx: EntityManager,
+  only?: readonly Column[],
+): Promise<Array<Pick<Row, Column>>> {
+  const columns = Object.entries<string>(spec.columns).filter(([column]) => !only || only.includes(column as Column));
   const rows: Array<Record<string, unknown>> = await tx.query(`SELECT ${columns.map(([column]) => column).join(', ')} FROM ${spec.name}`);
   for (const row of rows) {
     for (const [column, type] of columns) {
@@ -233,7 +237,7 @@ export async function loadRows<Row>(spec: TableSpec<Row>, tx: EntityManager): Pr
       else if (type === 'timestamptz') row[column] = (value as Date).toISOString();
     }
   }
-  return rows as Row[];
+  return rows as Array<Pick<Row, Column>>;
 }
 
 /** Writes rows as they are now: new ones inserted, known ones replaced. */
