@@ -269,22 +269,26 @@ export async function measureRebuild(serverUrl: string, target: number, progress
 
 /**
  * Seconds from the first read model's start (its checkpoint row appears) until each read model's
- * checkpoint has reached `head`, by name; reports each one as it gets there.
+ * checkpoint has reached `head` and it has built its deferred indexes again, by name; reports each
+ * one as it gets there.
  */
 async function untilRebuilt(connectionString: string, readModels: string[], head: bigint, progress: Progress): Promise<Map<string, number>> {
   return withClient(connectionString, async (client) => {
     let started: number | undefined;
     const done = new Map<string, number>();
     for (;;) {
-      const { rows } = await client.query<{ name: string; position: string; failed_at_position: string | null }>(
-        'SELECT name, position::text, failed_at_position::text FROM projection_checkpoints WHERE name = ANY($1)',
+      // A read model is rebuilt once its checkpoint is at the head and it has built the indexes it deferred.
+      const { rows } = await client.query<{ name: string; position: string; failed_at_position: string | null; deferring: boolean }>(
+        `SELECT c.name, c.position::text, c.failed_at_position::text,
+                EXISTS (SELECT 1 FROM projection_deferred_indexes d WHERE d.projection = c.name) AS deferring
+         FROM projection_checkpoints c WHERE c.name = ANY($1)`,
         [readModels],
       );
       const now = performance.now();
       if (rows.length > 0) started ??= now;
       for (const row of rows) {
         if (row.failed_at_position !== null) throw new Error(`read model ${row.name} failed at position ${row.failed_at_position}`);
-        if (BigInt(row.position) >= head && !done.has(row.name)) {
+        if (BigInt(row.position) >= head && !row.deferring && !done.has(row.name)) {
           done.set(row.name, (now - (started ?? now)) / 1000);
           progress(`rebuild: ${row.name} caught up after ${done.get(row.name)?.toFixed(1)} s`);
         }

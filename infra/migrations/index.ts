@@ -21,6 +21,7 @@ import { MasterKey1764630000001 } from './1764630000001-master-key';
 import { MailingLetters1764640000000 } from './1764640000000-mailing-letters';
 import { PlannerChangedDetails1764650000000 } from './1764650000000-planner-changed-details';
 import { PlannerMemory1764660000000 } from './1764660000000-planner-memory';
+import { DeferredIndexes1764670000000 } from './1764670000000-deferred-indexes';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   MailingLetters1764640000000,
   PlannerChangedDetails1764650000000,
   PlannerMemory1764660000000,
+  DeferredIndexes1764670000000,
 ];

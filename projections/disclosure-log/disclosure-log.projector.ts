@@ -56,6 +56,7 @@ export class DisclosureLogProjector implements Projection {
   readonly name = 'disclosure-log';
   readonly version = 1;
   readonly eventTypes = [...HANDLED];
+  readonly tables = ['disclosure_log', 'disclosure_deliveries', 'disclosure_list_versions', 'disclosure_list_entries', 'disclosure_view_entries'];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const relevant = events.filter((event) => HANDLED.has(event.type));
@@ -104,7 +105,7 @@ export class DisclosureLogProjector implements Projection {
   async reset(tx: EntityManager): Promise<void> {
     // The append-only trigger lets a rebuild through, and only in this transaction.
     await tx.query(`SET LOCAL sjn.disclosure_log_reset = 'on'`);
-    await tx.query('TRUNCATE disclosure_log, disclosure_deliveries, disclosure_list_entries, disclosure_list_versions, disclosure_view_entries');
+    await tx.query(`TRUNCATE ${this.tables.join(', ')}`);
   }
 
   /** The hash of the version a list dispatch refers to, if the log published it before the dispatch. */

@@ -5,6 +5,7 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { testEvent } from '../../test/support/events';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { waitForProjection } from './catch-up';
+import { deferIndexes } from './deferred-indexes';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -32,6 +33,22 @@ class CountingProjection implements Projection {
   }
 }
 
+/** Keeps a row per event in a table with a secondary and a unique index; records which indexes it saw as it applied each batch. */
+class IndexedProjection implements Projection {
+  readonly name = 'indexed';
+  readonly tables = ['test_rows'];
+  readonly seen: string[][] = [];
+  constructor(readonly version = 1) {}
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const indexes: Array<{ indexname: string }> = await tx.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'test_rows' ORDER BY indexname`);
+    this.seen.push(indexes.map((index) => index.indexname));
+    for (const event of events) await tx.query('INSERT INTO test_rows (position, stream_id) VALUES ($1, $2)', [event.position.toString(), event.streamId]);
+  }
+  async reset(tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM test_rows');
+  }
+}
+
 describe('the projection runner', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -56,6 +73,9 @@ describe('the projection runner', () => {
     database = await createTestDatabase();
     dataSource = await new DataSource({ type: 'postgres', url: database.connectionString }).initialize();
     await dataSource.query('CREATE TABLE test_counts (stream_id text PRIMARY KEY, count integer NOT NULL)');
+    await dataSource.query('CREATE TABLE test_rows (position bigint PRIMARY KEY, stream_id text NOT NULL)');
+    await dataSource.query('CREATE INDEX test_rows_stream ON test_rows (stream_id)');
+    await dataSource.query('CREATE UNIQUE INDEX test_rows_unique ON test_rows (stream_id, position)');
     store = new PostgresEventStore(database.pool, { pollIntervalMs: 50 });
   });
   afterEach(async () => {
@@ -161,6 +181,59 @@ describe('the projection runner', () => {
     await until(() => projection.applied === 4);
     expect(await counts()).toEqual({ a: 2 });
     expect(await dataSource.query(`SELECT rebuild_requested FROM projection_checkpoints`)).toEqual([{ rebuild_requested: false }]);
+  });
+
+  describe('a read model that names its tables', () => {
+    const indexes = async () => dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'test_rows' ORDER BY indexname`);
+    const deferred = async () => dataSource.query('SELECT projection, index_name FROM projection_deferred_indexes');
+    const ALL = ['test_rows_pkey', 'test_rows_stream', 'test_rows_unique'];
+    const UNIQUE = ['test_rows_pkey', 'test_rows_unique'];
+
+    it('applies the log from position 0 without its secondary indexes and builds them again once caught up, at its first start and at a rebuild', async () => {
+      const built = await indexes();
+      for (const stream of ['a', 'b', 'c']) await store.append(stream, [testEvent(), testEvent(), testEvent()], 'no_stream');
+      const first = new IndexedProjection(1);
+      const v1 = runner(first);
+      v1.start();
+      await until(async () => v1.status().position === 9n && (await deferred()).length === 0);
+      expect(first.seen).toEqual([UNIQUE, UNIQUE, UNIQUE]); // batches of three
+      expect(await indexes()).toEqual(built);
+      // Once caught up, it keeps them up to date as any read model.
+      await store.append('d', [testEvent()], 'no_stream');
+      await until(() => v1.status().position === 10n);
+      expect(first.seen.at(-1)).toEqual(ALL);
+      await v1.stop();
+
+      const second = new IndexedProjection(2);
+      const v2 = runner(second);
+      v2.start();
+      await until(async () => v2.status().position === 10n && (await deferred()).length === 0);
+      expect(second.seen.slice(0, 4)).toEqual([UNIQUE, UNIQUE, UNIQUE, UNIQUE]);
+      expect(await indexes()).toEqual(built);
+      expect(await dataSource.query('SELECT count(*)::int AS n FROM test_rows')).toEqual([{ n: 10 }]);
+    });
+
+    it('builds them again after a restart that interrupted the rebuild', async () => {
+      const built = await indexes();
+      await store.append('a', [testEvent(), testEvent(), testEvent(), testEvent(), testEvent(), testEvent()], 'no_stream');
+      const first = runner(new IndexedProjection(1));
+      first.start();
+      await until(async () => first.status().position === 6n && (await deferred()).length === 0);
+      await first.stop();
+      // As a runner stopped half-way through a rebuild leaves it: indexes dropped, the checkpoint part-way.
+      await dataSource.transaction(async (tx) => {
+        await deferIndexes(tx, 'indexed', ['test_rows']);
+        await tx.query(`DELETE FROM test_rows WHERE position > 3`);
+        await tx.query(`UPDATE projection_checkpoints SET position = 3 WHERE name = 'indexed'`);
+      });
+      expect(await deferred()).toEqual([{ projection: 'indexed', index_name: 'test_rows_stream' }]);
+      const resumed = new IndexedProjection(1);
+      const second = runner(resumed);
+      second.start();
+      await until(async () => second.status().position === 6n && (await deferred()).length === 0);
+      expect(resumed.seen).toEqual([UNIQUE]);
+      expect(await indexes()).toEqual(built);
+    });
   });
 
   it('runs one active runner per projection; a standby takes over when it stops', async () => {

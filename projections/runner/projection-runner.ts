@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { EventStore, Subscription } from '../../src/event-store/event-store.port';
+import { deferIndexes, hasDeferredIndexes, restoreIndexes } from './deferred-indexes';
 import type { Projection } from './projection';
 
 export type ProjectionState = 'starting' | 'standby' | 'active' | 'failed' | 'stopped';
@@ -55,6 +56,8 @@ export class ProjectionRunner {
   private running = false;
   private loop?: Promise<void>;
   private wakeStandby?: () => void;
+  /** The log's head when the runner started, while the read model's deferred indexes wait for it to get there. */
+  private catchUpHead?: bigint;
 
   constructor(
     private readonly projection: Projection,
@@ -99,6 +102,8 @@ export class ProjectionRunner {
           continue;
         }
         await this.prepareCheckpoint();
+        this.catchUpHead = (await hasDeferredIndexes(this.dataSource, this.projection.name)) ? await this.store.headPosition() : undefined;
+        await this.restoreIndexesOnceCaughtUp();
         if (!this.running) break; // stop() came while starting up
         this.state = 'active';
         const { eventTypes } = this.projection;
@@ -175,6 +180,7 @@ export class ProjectionRunner {
       throw error;
     }
     this.position = last;
+    await this.restoreIndexesOnceCaughtUp();
   }
 
   /** Moves the checkpoint past events the projection does not read (a rebuild asked for meanwhile resets it anyway). */
@@ -184,6 +190,14 @@ export class ProjectionRunner {
       [this.projection.name, position.toString()],
     );
     if (position > this.position) this.position = position;
+    await this.restoreIndexesOnceCaughtUp();
+  }
+
+  /** Builds the read model's deferred indexes again once it has applied the log as far as it went when the runner started. */
+  private async restoreIndexesOnceCaughtUp(): Promise<void> {
+    if (this.catchUpHead === undefined || this.position < this.catchUpHead) return;
+    this.catchUpHead = undefined;
+    await this.dataSource.transaction((tx) => restoreIndexes(tx, this.projection.name));
   }
 
   /** Creates the checkpoint row, or resets the read model when its version changed or a rebuild was asked for. */
@@ -205,6 +219,8 @@ export class ProjectionRunner {
       } else {
         this.position = BigInt(checkpoint.position);
       }
+      // From position 0 the read model writes every row it will hold: its indexes are built once, when it has caught up.
+      if (this.position === 0n && this.projection.tables) await deferIndexes(tx, name, this.projection.tables);
     });
     this.failedAtPosition = undefined;
   }

@@ -17,6 +17,12 @@ export interface Projection {
    * these from the log (its checkpoint still follows the whole log). Absent: every event.
    */
   readonly eventTypes?: readonly string[];
+  /**
+   * The read model's tables, when their secondary indexes should be built once rather than row by
+   * row while it is applied from position 0 (projections/runner/deferred-indexes.ts). For read
+   * models that write many indexed rows per event; absent: the indexes are kept up to date throughout.
+   */
+  readonly tables?: readonly string[];
   /** Applies a batch of events in log order, through `tx` only. Must be idempotent. */
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /** Empties the read model before a rebuild, through `tx` only. */

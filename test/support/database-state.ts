@@ -30,6 +30,9 @@ export async function snapshotTables(pool: Pool): Promise<TableRows> {
     const { rows } = await pool.query<Record<string, unknown>>(`SELECT * FROM "${table}"`);
     snapshot.set(table, rows.map((row) => canonical(table, row)).sort());
   }
+  // The indexes too: a rebuild builds some of them again at its end (projections/runner/deferred-indexes.ts).
+  const { rows: indexes } = await pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexdef`);
+  snapshot.set('(indexes)', indexes.map((index) => index.indexdef));
   return snapshot;
 }
 
@@ -46,7 +49,8 @@ export function tableDifferences(before: TableRows, after: TableRows): Record<st
 }
 
 /**
- * Waits until the service has nothing left to do: every projection has applied the whole log,
+ * Waits until the service has nothing left to do: every projection has applied the whole log
+ * (and built again any indexes it deferred while it did: projections/runner/deferred-indexes.ts),
  * the contact-list sender holds no unsettled message or unpublished version, and the log has
  * not grown for `quietMs` (the sender may still find due work in the planner's newest state).
  */
@@ -56,7 +60,8 @@ export async function untilSettled(pool: Pool, { quietMs = 1500, timeoutMs = 60_
   for (;;) {
     const { rows } = await pool.query<{ head: string; behind: number; failed: number }>(
       `SELECT (SELECT coalesce(max(position), 0) FROM events)::text AS head,
-              (SELECT count(*) FROM projection_checkpoints WHERE position < (SELECT coalesce(max(position), 0) FROM events))::int AS behind,
+              (SELECT count(*) FROM projection_checkpoints WHERE position < (SELECT coalesce(max(position), 0) FROM events))::int
+                + (SELECT count(DISTINCT projection) FROM projection_deferred_indexes)::int AS behind,
               (SELECT count(*) FROM projection_checkpoints WHERE failed_at_position IS NOT NULL)::int AS failed`,
     );
     const { head, behind, failed } = rows[0];
