@@ -132,7 +132,7 @@ export class PlannerMemory {
   private readonly dispatchIds = new Set<string>();
   private readonly newEntries: VersionEntryRow[] = [];
   private readonly newDispatches: ListDispatchRow[] = [];
-  /** One copy of each id and each list of fields, however many rows show it. */
+  /** One copy of each id (and version key) and each list of fields, however many rows show it. */
   private readonly interned = new Map<string, string>();
   private readonly internedFields = new Map<string, ContactField[]>();
   /** subjectId -> the recipients who viewed them. */
@@ -318,7 +318,7 @@ export class PlannerMemory {
   }
 
   private indexVersionEntry(diagnosisId: string, version: number, row: ShownEntry): void {
-    const key = versionKey(diagnosisId, version);
+    const key = this.intern(versionKey(diagnosisId, version));
     let entries = this.entriesOfVersion.get(key);
     if (!entries) this.entriesOfVersion.set(key, (entries = new Map()));
     const subjectId = this.intern(row.subject_id);
