@@ -182,7 +182,7 @@ export class PlannerMemory {
     for (const row of await loadRows(VERSION_ENTRIES, tx, ['diagnosis_id', 'version', 'subject_id', 'ordinal', 'ordinal_gl', 'fields', 'greenland'])) {
       memory.indexVersionEntry(row.diagnosis_id, row.version, row);
     }
-    for (const row of (await loadRows(LIST_DISPATCHES, tx)).sort((a, b) => (a.position < b.position ? -1 : 1))) memory.indexListDispatch(row);
+    for (const row of await loadRows(LIST_DISPATCHES, tx)) memory.indexListDispatch(row);
     const views = await loadRows(VIEWS, tx);
     memory.views.restore(views);
     for (const row of views) memory.indexView(row);
@@ -267,7 +267,7 @@ export class PlannerMemory {
     return true;
   }
 
-  /** A version's dispatches, in log order. */
+  /** A version's dispatches. */
   dispatchesOf(key: string): readonly ListDispatchRow[] {
     return this.dispatchesOfVersion.get(key) ?? [];
   }
