@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ContactField } from '../../contracts/events/membership.events';
-import { Listability } from '../../src/contact-lists/listability';
+import { type ListableMember, Listability } from '../../src/contact-lists/listability';
+import { versionKey } from '../disclosure-log/disclosure-entry';
 import {
   CLUSTERS,
   CORRECTIONS,
@@ -85,7 +86,6 @@ class MemoryTable<Row> {
   }
 }
 
-export const versionKey = (diagnosisId: string, version: number): string => `${diagnosisId}|${version}`;
 export const pairKey = (recipientId: string, subjectId: string): string => `${recipientId}|${subjectId}`;
 
 /**
@@ -120,8 +120,6 @@ export class PlannerMemory {
 
   /** Who may be listed: every member's facts, and the cluster links. */
   readonly fold: Listability;
-  /** clusterId -> its diagnoses. */
-  readonly links = new Map<string, Set<string>>();
   /**
    * The versions' entries and who got which version are the bulk of the state and never change
    * once recorded: kept only as the rules look them up (ids interned), and written once.
@@ -147,9 +145,14 @@ export class PlannerMemory {
   private constructor(
     /** The id of the write after which the tables held what this memory holds (null: never written). */
     public saveId: string | null,
-    fold: Listability,
+    /** clusterId -> its diagnoses. */
+    readonly links: Map<string, Set<string>>,
+    facts: ListableMember[],
   ) {
-    this.fold = fold;
+    this.fold = Listability.restore(
+      facts,
+      [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds: [...diagnosisIds] })),
+    );
   }
 
   /** The id of the tables' last write (null: never written, or emptied since). */
@@ -162,18 +165,11 @@ export class PlannerMemory {
     const saveId = await PlannerMemory.saveId(tx);
     const members = await loadRows(MEMBERS, tx);
     const clusters = await loadRows(CLUSTERS, tx);
-    const links = new Map<string, string[]>();
-    for (const { cluster_id, diagnosis_id } of clusters) links.set(cluster_id, [...(links.get(cluster_id) ?? []), diagnosis_id]);
-    const memory = new PlannerMemory(
-      saveId,
-      Listability.restore(
-        members.map((row) => row.facts),
-        [...links].map(([clusterId, diagnosisIds]) => ({ clusterId, diagnosisIds })),
-      ),
-    );
+    const links = new Map<string, Set<string>>();
+    for (const row of clusters) links.set(row.cluster_id, (links.get(row.cluster_id) ?? new Set()).add(row.diagnosis_id));
+    const memory = new PlannerMemory(saveId, links, members.map((row) => row.facts));
     memory.members.restore(members);
     memory.clusters.restore(clusters);
-    for (const row of clusters) memory.indexLink(row.cluster_id, row.diagnosis_id);
     memory.diagnoses.restore(await loadRows(DIAGNOSES, tx));
     memory.groups.restore(await loadRows(GROUPS, tx));
     const newcomers = await loadRows(NEWCOMERS, tx);
@@ -214,7 +210,7 @@ export class PlannerMemory {
     const row = { cluster_id: clusterId, diagnosis_id: diagnosisId };
     if (this.clusters.has(this.clusters.keyOf(row))) return false;
     this.clusters.put(row);
-    this.indexLink(clusterId, diagnosisId);
+    this.links.set(clusterId, (this.links.get(clusterId) ?? new Set()).add(diagnosisId));
     return true;
   }
 
@@ -306,10 +302,6 @@ export class PlannerMemory {
 
   hasNoticeFor(recipientId: string, subjectId: string, listReference: string): boolean {
     return this.noticedCopies.has(`${recipientId}|${subjectId}|${listReference}`);
-  }
-
-  private indexLink(clusterId: string, diagnosisId: string): void {
-    this.links.set(clusterId, (this.links.get(clusterId) ?? new Set()).add(diagnosisId));
   }
 
   private indexNewcomer(row: NewcomerRow): void {
