@@ -237,9 +237,7 @@ export class ProjectionRunner {
    * error's message may quote a value. The full message stays in the checkpoint row.
    */
   private async fail(error: unknown): Promise<void> {
-    this.state = 'failed';
     const at = this.failedAtPosition ?? this.position + 1n;
-    this.failedAtPosition = at;
     const kind = error instanceof Error ? error.name : typeof error;
     const code = (error as { code?: unknown })?.code;
     this.logger.error(`stopped at event position ${at}: ${kind}${code ? ` (${String(code)})` : ''}`);
@@ -250,6 +248,9 @@ export class ProjectionRunner {
         error instanceof Error ? error.message : String(error),
       ])
       .catch(() => undefined);
+    // Reported as failed only once the failure is recorded, so whoever sees the state can read why.
+    this.failedAtPosition = at;
+    this.state = 'failed';
     await this.releaseLock();
   }
 
