@@ -15,7 +15,7 @@ import { memberStream, type PersonalData } from '../contracts/events/membership.
 import { PROJECTIONS, type Projection } from '../projections/runner/projection';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
-import { listKey } from '../src/contact-lists/dispatch-keys';
+import { deletionKey, dispatchIdOf, type DeletionReason, listKey } from '../src/contact-lists/dispatch-keys';
 import { KeyVault } from '../src/crypto/key-vault';
 import { toNewEvents } from '../src/event-store/command-handling';
 import { EVENT_STORE_POOL_SETTINGS, PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
@@ -106,6 +106,10 @@ async function writeLog(store: PostgresEventStore, vault: KeyVault, target: numb
       }),
     );
     const listable: string[] = [];
+    // Who holds which copy: each recipient's latest list (its reference and version), each member's first version.
+    const held = new Map<string, { listReference: string; version: number }>();
+    const firstListed = new Map<string, number>();
+    const erasedMembers = new Set<string>();
     let version = 0;
     for (let joined = 0; joined < size; ) {
       const batch = people.slice(joined, joined + pick(1, 4));
@@ -125,15 +129,18 @@ async function writeLog(store: PostgresEventStore, vault: KeyVault, target: numb
       // The batch's list version, to everyone now on the list.
       version++;
       const builtAtPosition = String(events);
+      for (const person of batch) firstListed.set(person.memberId, version);
       await append(contactListStream(diagnosisId), [
         { type: 'ContactListVersionPublished', data: { diagnosisId, version, builtAtPosition, entries: listable.map(entryOf), newcomers: batch.map((person) => person.memberId) } },
       ]);
       for (const recipientId of listable) {
         const dispatchId = randomUUID();
+        const listReference = reference();
+        held.set(recipientId, { listReference, version });
         await append(dispatchStream(dispatchId), [
           {
             type: 'ContactListDispatched',
-            data: { dispatchId, recipientId, diagnosisId, listVersion: version, builtAtPosition, view: { greenlandOnly: false }, listReference: reference(), idempotencyKey: listKey(recipientId, diagnosisId, version), channel: 'email' },
+            data: { dispatchId, recipientId, diagnosisId, listVersion: version, builtAtPosition, view: { greenlandOnly: false }, listReference, idempotencyKey: listKey(recipientId, diagnosisId, version), channel: 'email' },
           },
           deliver(dispatchId),
         ]);
@@ -154,7 +161,9 @@ async function writeLog(store: PostgresEventStore, vault: KeyVault, target: numb
           ]);
         }
       } else if (roll < 0.22) {
-        // A withdrawal (now and then followed by erasure): a deletion notice to everyone who holds the entry.
+        // A withdrawal (now and then followed by erasure): a deletion notice for each reason to everyone
+        // who holds the entry and can still be reached (members who left too; the erased have no address),
+        // under the dispatch id the planner expects, so that the service finds nothing left to send.
         const now = new Date().toISOString();
         const erased = next() < 0.3;
         await append(memberStream(someone.memberId), [
@@ -162,13 +171,19 @@ async function writeLog(store: PostgresEventStore, vault: KeyVault, target: numb
           ...(erased ? [{ type: 'MemberErased', data: { memberId: someone.memberId, erasedBy: 'member', erasedAt: now } }] : []),
         ]);
         listable.splice(listable.indexOf(someone.memberId), 1);
-        for (const recipientId of others) {
-          const dispatchId = randomUUID();
-          await append(dispatchStream(dispatchId), [
-            { type: 'DeletionNoticeDispatched', data: { dispatchId, recipientId, subjectId: someone.memberId, reason: 'withdrawn', listReference: reference(), channel: 'email' } },
-            deliver(dispatchId),
-          ]);
+        const since = firstListed.get(someone.memberId) ?? version;
+        const reasons: DeletionReason[] = erased ? ['withdrawn', 'erased'] : ['withdrawn'];
+        for (const [recipientId, copy] of held) {
+          if (recipientId === someone.memberId || copy.version < since || erasedMembers.has(recipientId)) continue;
+          for (const reason of reasons) {
+            const dispatchId = dispatchIdOf(deletionKey(recipientId, someone.memberId, reason, copy.listReference));
+            await append(dispatchStream(dispatchId), [
+              { type: 'DeletionNoticeDispatched', data: { dispatchId, recipientId, subjectId: someone.memberId, reason, listReference: reference(), channel: 'email' } },
+              deliver(dispatchId),
+            ]);
+          }
         }
+        if (erased) erasedMembers.add(someone.memberId);
       } else if (roll < 0.3) {
         await append(memberStream(someone.memberId), [{ type: 'OptInWithdrawn', data: { memberId: someone.memberId, optIn: 'newsletter', withdrawnBy: 'member', withdrawnAt: new Date().toISOString() } }]);
       }
