@@ -59,6 +59,8 @@ export interface BenchResult {
   peakRssMiB?: number;
   /** The share of the machine's CPU time (all cores) that was busy while measured: near 1, the work is bound by the CPUs. */
   cpuBusy?: number;
+  /** The rebuild: mails the service sent meanwhile (0 when the log left nothing due, as it should). */
+  mailsSent?: number;
   /** Contact-list entries: list entries one version sends (recipients × entries each), and the median cost per entry. */
   entriesPerVersion?: number;
   usPerEntry?: number;

@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,8 @@ export interface ServiceProcess {
   pid: number;
   /** Resident memory now and at its peak (VmRSS and VmHWM of /proc/<pid>/status), in MiB. */
   memory(): Promise<{ rssMiB: number; peakRssMiB: number }>;
+  /** How many mails it has written to its file transport (DATA_DIR/mail) so far. */
+  mailsWritten(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function spawnService(connectionString: string, masterKey: string, 
       const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
       return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
     },
+    mailsWritten: async () => (await readdir(join(dataDir, 'mail')).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).length,
     stop,
   };
 }
