@@ -8,6 +8,7 @@ import type {
   ContactListViewed,
 } from '../../contracts/events/contact-list.events';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
+import { copyRows } from '../runner/copy-rows';
 import type { Projection } from '../runner/projection';
 import {
   chainHash,
@@ -49,7 +50,9 @@ interface KnownVersion {
  * - Delivered / failed go to disclosure_deliveries: the chained rows are never updated.
  *
  * Idempotent: a dispatch at or before the chain's head position was appended already (rows are
- * appended in log order), versions and deliveries are keyed and inserted only once.
+ * appended in log order), and so was a delivery at or before the newest stored; a version's
+ * entries are written only with a version not stored before. Those rows are new for certain, so
+ * they are written with COPY (copy-rows.ts), which a rebuild from a long log needs.
  */
 @Injectable()
 export class DisclosureLogProjector implements Projection {
@@ -161,42 +164,30 @@ export class DisclosureLogProjector implements Projection {
         ),
       ],
     );
-    const entries = published.flatMap(({ event }) =>
-      event.data.entries.map((entry, ordinal) => ({
-        diagnosis_id: event.data.diagnosisId,
-        version: event.data.version,
-        ordinal,
-        subject_id: entry.subjectId,
-        fields: entry.fields,
-        digest: entry.digest,
-        greenland: entry.greenland,
-      })),
-    );
-    if (entries.length === 0) return;
-    await tx.query(
-      `INSERT INTO disclosure_list_entries (diagnosis_id, version, ordinal, subject_id, fields, digest, greenland)
-       SELECT diagnosis_id, version, ordinal, subject_id, fields, digest, greenland
-       FROM jsonb_to_recordset($1::jsonb) AS r(diagnosis_id text, version integer, ordinal integer, subject_id text, fields text[],
-         digest text, greenland boolean)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(entries)],
+    await copyRows(
+      tx,
+      'disclosure_list_entries',
+      ['diagnosis_id', 'version', 'ordinal', 'subject_id', 'fields', 'digest', 'greenland'],
+      published.flatMap(({ event }) =>
+        event.data.entries.map((entry, ordinal) => [event.data.diagnosisId, event.data.version, ordinal, entry.subjectId, entry.fields, entry.digest, entry.greenland]),
+      ),
     );
   }
 
   private async appendRows(rows: Array<DisclosureEntry & { prevHash: string; hash: string }>, tx: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
-    await tx.query(
-      `INSERT INTO disclosure_log (seq, position, kind, discloses_data, dispatch_id, recipient_id, diagnosis_id, list_version, built_at_position,
-         greenland_only, version_hash, subject_id, subject_fields, subject_digest, subject_greenland, notice_reason, list_reference, channel,
-         idempotency_key, dispatched_at, prev_hash, hash)
-       SELECT seq, position, kind, "disclosesData", "dispatchId", "recipientId", "diagnosisId", "listVersion", "builtAtPosition",
-         "greenlandOnly", "versionHash", "subjectId", "subjectFields", "subjectDigest", "subjectGreenland", "noticeReason", "listReference", channel,
-         "idempotencyKey", "dispatchedAt", "prevHash", hash
-       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, position bigint, kind text, "disclosesData" boolean, "dispatchId" text,
-         "recipientId" text, "diagnosisId" text, "listVersion" integer, "builtAtPosition" bigint, "greenlandOnly" boolean, "versionHash" text,
-         "subjectId" text, "subjectFields" text[], "subjectDigest" text, "subjectGreenland" boolean, "noticeReason" text, "listReference" text,
-         channel text, "idempotencyKey" text, "dispatchedAt" timestamptz, "prevHash" text, hash text)`,
-      [JSON.stringify(rows)],
+    await copyRows(
+      tx,
+      'disclosure_log',
+      [
+        'seq', 'position', 'kind', 'discloses_data', 'dispatch_id', 'recipient_id', 'diagnosis_id', 'list_version', 'built_at_position', 'greenland_only',
+        'version_hash', 'subject_id', 'subject_fields', 'subject_digest', 'subject_greenland', 'notice_reason', 'list_reference', 'channel',
+        'idempotency_key', 'dispatched_at', 'prev_hash', 'hash',
+      ],
+      rows.map((row) => [
+        row.seq, row.position, row.kind, row.disclosesData, row.dispatchId, row.recipientId, row.diagnosisId, row.listVersion, row.builtAtPosition,
+        row.greenlandOnly, row.versionHash, row.subjectId, row.subjectFields, row.subjectDigest, row.subjectGreenland, row.noticeReason,
+        row.listReference, row.channel, row.idempotencyKey, row.dispatchedAt, row.prevHash, row.hash,
+      ]),
     );
   }
 
@@ -224,28 +215,30 @@ export class DisclosureLogProjector implements Projection {
 
   private async saveDeliveries(events: RecordedEvent[], tx: EntityManager): Promise<void> {
     if (events.length === 0) return;
-    const records = events.map((recorded) => {
-      const event = recorded as unknown as ContactListDelivered | ContactListDeliveryFailed;
-      const delivered = event.type === 'ContactListDelivered';
-      // One literal, no spreads (one record per delivery). A failure's reason is not kept: a provider's message may quote an address.
-      return {
-        position: recorded.position.toString(),
-        dispatch_id: event.data.dispatchId,
-        outcome: delivered ? 'delivered' : 'failed',
-        attempt: event.data.attempt,
-        final: delivered ? true : event.data.final,
-        resent: delivered ? event.data.resent : false,
-        provider_message_id: delivered ? event.data.providerMessageId : null,
-        at: new Date(recorded.metadata.occurredAt).toISOString(),
-      };
-    });
-    await tx.query(
-      `INSERT INTO disclosure_deliveries (position, dispatch_id, outcome, attempt, final, resent, provider_message_id, at)
-       SELECT position, dispatch_id, outcome, attempt, final, resent, provider_message_id, at
-       FROM jsonb_to_recordset($1::jsonb) AS r(position bigint, dispatch_id text, outcome text, attempt integer, final boolean, resent boolean,
-         provider_message_id text, at timestamptz)
-       ON CONFLICT (position) DO NOTHING`,
-      [JSON.stringify(records)],
+    // Deliveries are stored in log order too: one at or before the newest stored is there already.
+    const [{ last }]: Array<{ last: string | null }> = await tx.query('SELECT max(position)::text AS last FROM disclosure_deliveries');
+    const storedUpTo = BigInt(last ?? 0);
+    await copyRows(
+      tx,
+      'disclosure_deliveries',
+      ['position', 'dispatch_id', 'outcome', 'attempt', 'final', 'resent', 'provider_message_id', 'at'],
+      events
+        .filter((recorded) => recorded.position > storedUpTo)
+        .map((recorded) => {
+          const event = recorded as unknown as ContactListDelivered | ContactListDeliveryFailed;
+          const delivered = event.type === 'ContactListDelivered';
+          // A failure's reason is not kept: a provider's message may quote an address.
+          return [
+            recorded.position,
+            event.data.dispatchId,
+            delivered ? 'delivered' : 'failed',
+            event.data.attempt,
+            delivered ? true : event.data.final,
+            delivered ? event.data.resent : false,
+            delivered ? event.data.providerMessageId : null,
+            new Date(recorded.metadata.occurredAt).toISOString(),
+          ];
+        }),
     );
   }
 }
