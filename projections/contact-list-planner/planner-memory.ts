@@ -10,6 +10,7 @@ import {
   DIAGNOSES,
   deleteRows,
   GROUPS,
+  insertRows,
   LIST_DISPATCHES,
   type ListDispatchRow,
   loadRows,
@@ -194,8 +195,8 @@ export class PlannerMemory {
   /** Writes every changed row, under a new save id. */
   async save(tx: EntityManager): Promise<void> {
     let wrote = this.newEntries.length > 0 || this.newDispatches.length > 0;
-    await upsertRows(VERSION_ENTRIES, this.newEntries.splice(0), tx);
-    await upsertRows(LIST_DISPATCHES, this.newDispatches.splice(0), tx);
+    await insertRows(VERSION_ENTRIES, this.newEntries.splice(0), tx);
+    await insertRows(LIST_DISPATCHES, this.newDispatches.splice(0), tx);
     for (const table of this.tables) wrote = (await table.write(tx)) || wrote;
     if (!wrote) return;
     const saveId = randomUUID();

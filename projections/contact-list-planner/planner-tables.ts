@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ContactField } from '../../contracts/events/membership.events';
 import type { DeletionReason } from '../../src/contact-lists/dispatch-keys';
 import type { ListableMember } from '../../src/contact-lists/listability';
+import { type CopyValue, copyRows } from '../runner/copy-rows';
 
 /*
  * The contact-list planner's tables, row by row as its memory holds them (planner-memory.ts):
@@ -252,6 +253,12 @@ export async function upsertRows<Row>(spec: TableSpec<Row>, rows: readonly Row[]
      ON CONFLICT (${spec.key.join(', ')}) ${onConflict}`,
     [toJson(rows)],
   );
+}
+
+/** Writes rows that are new for certain (COPY: a row already there fails the transaction). */
+export async function insertRows<Row>(spec: TableSpec<Row>, rows: readonly Row[], tx: EntityManager): Promise<void> {
+  const columns = Object.keys(spec.columns) as Array<keyof Row & string>;
+  await copyRows(tx, spec.name, columns, rows.map((row) => columns.map((column) => row[column] as CopyValue)));
 }
 
 /** Deletes the rows with these keys. */
