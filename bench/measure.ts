@@ -61,6 +61,8 @@ export interface BenchResult {
   cpuBusy?: number;
   /** The rebuild: mails the service sent meanwhile (0 when the log left nothing due, as it should). */
   mailsSent?: number;
+  /** The rebuild: the service's PROJECTION_THREADS (read models in worker threads of their own). */
+  projectionThreads?: number;
   /** Contact-list entries: list entries one version sends (recipients × entries each), and the median cost per entry. */
   entriesPerVersion?: number;
   usPerEntry?: number;

@@ -28,11 +28,21 @@ const READ_BATCH = 1000;
 const APPEND_WINDOW = 4000;
 
 
-export function rebuildEvents(): number {
+export interface RebuildSettings {
+  /** BENCH_REBUILD_EVENTS: the log's size. */
+  events: number;
+  /** BENCH_PROJECTION_THREADS: the service's PROJECTION_THREADS; 1, the best measured on two cores (docs/PERFORMANCE.md), by default. */
+  projectionThreads: number;
+}
+
+export function rebuildSettings(): RebuildSettings {
   const text = process.env.BENCH_REBUILD_EVENTS ?? '1000000';
   const events = Number(text);
   if (!Number.isInteger(events) || events < 1000) throw new Error(`BENCH_REBUILD_EVENTS must be a whole number of at least 1000, not ${text}`);
-  return events;
+  const threadsText = process.env.BENCH_PROJECTION_THREADS ?? '1';
+  const projectionThreads = Number(threadsText);
+  if (![0, 1, 2].includes(projectionThreads)) throw new Error(`BENCH_PROJECTION_THREADS must be 0, 1 or 2, not ${threadsText}`);
+  return { events, projectionThreads };
 }
 
 /** A small deterministic generator, so that every run writes a log of the same shape. */
@@ -221,7 +231,7 @@ async function projectionsOf(connectionString: string, masterKey: string): Promi
   }
 }
 
-export async function measureRebuild(serverUrl: string, target: number, progress: Progress): Promise<BenchResult[]> {
+export async function measureRebuild(serverUrl: string, { events: target, projectionThreads }: RebuildSettings, progress: Progress): Promise<BenchResult[]> {
   const database = await createBenchDatabase(serverUrl);
   const masterKey = randomBytes(32).toString('base64');
   try {
@@ -248,7 +258,7 @@ export async function measureRebuild(serverUrl: string, target: number, progress
 
     const before = await rawReadRate(database.connectionString);
     progress(`rebuild: raw keyset read ${Math.round(before.perSecond)} rows/s (${before.rows} rows)`);
-    const service = await spawnService(database.connectionString, masterKey, { MAIL_TRANSPORT: 'file' }, progress);
+    const service = await spawnService(database.connectionString, masterKey, { MAIL_TRANSPORT: 'file', PROJECTION_THREADS: String(projectionThreads) }, progress);
     let times: Map<string, number>;
     let peakRssMiB: number;
     let cpuBusy: number | undefined;
@@ -268,7 +278,7 @@ export async function measureRebuild(serverUrl: string, target: number, progress
     const baselineValue = round((before.perSecond + after.perSecond) / 2, 1);
     const seconds = Math.max(...times.values());
     const busy = cpuBusy === undefined ? '' : `, the CPUs ${Math.round(cpuBusy * 100)} % busy`;
-    progress(`rebuild: ${readModels.length} read models from ${head} events in ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB.toFixed(0)} MiB${busy}`);
+    progress(`rebuild: ${readModels.length} read models (PROJECTION_THREADS=${projectionThreads}) from ${head} events in ${seconds.toFixed(1)} s, peak RSS ${peakRssMiB.toFixed(0)} MiB${busy}`);
     // A log whose every message was sent leaves the service nothing to send: mail here means the log left work due.
     if (mailsSent > 0) progress(`rebuild: WARNING the service sent ${mailsSent} mails meanwhile: the bench's log left messages due, and sending them slowed the rebuild`);
     const rate = (name: string, secondsTaken: number, goal: number | null): BenchResult => {
@@ -277,7 +287,7 @@ export async function measureRebuild(serverUrl: string, target: number, progress
     };
     return [
       { name: 'raw.read.keyset.rebuildLog', value: baselineValue, unit: 'rows/s', samples: Number(head) },
-      { ...rate('rebuild', seconds, 0.5), peakRssMiB: round(peakRssMiB, 0), ...(cpuBusy === undefined ? {} : { cpuBusy: round(cpuBusy, 2) }), mailsSent },
+      { ...rate('rebuild', seconds, 0.5), projectionThreads, peakRssMiB: round(peakRssMiB, 0), ...(cpuBusy === undefined ? {} : { cpuBusy: round(cpuBusy, 2) }), mailsSent },
       // Each read model's own rate while all were rebuilt together: which ones hold the rebuild up.
       ...[...times].sort((a, b) => b[1] - a[1]).map(([name, secondsTaken]) => rate(`rebuild.${name}`, secondsTaken, null)),
     ];

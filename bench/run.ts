@@ -10,6 +10,7 @@
  *   BENCH_SECONDS=10 BENCH_ROUNDS=9 npm run bench
  *   BENCH_LIST_SIZES=10,100,1000,5000 npm run bench   # contact-list groups to measure (default 10,100,1000)
  *   BENCH_REBUILD_EVENTS=50000 npm run bench          # the log the read models are rebuilt from (default 1000000)
+ *   BENCH_PROJECTION_THREADS=0 npm run bench          # the rebuilt service's PROJECTION_THREADS (default 1)
  *   BENCH_HTTP_SECONDS=5 BENCH_HTTP_RATE=100 npm run bench   # autocannon per entry (default 30 s, the in-process rate)
  *   BENCH_ONLY=rebuild,http npm run bench             # some parts only: store, lists, ses, rebuild, http
  */
@@ -25,7 +26,7 @@ import { listLatencyChart } from './chart';
 import { httpSettings, measureHttp } from './http';
 import { listSizes, measureListJoins, measureSes } from './lists';
 import { type BenchResult, median, round, throughput, type Operation } from './measure';
-import { measureRebuild, rebuildEvents } from './rebuild';
+import { measureRebuild, rebuildSettings } from './rebuild';
 import { projectRoot } from './service';
 import { newEvent, newStreamId, payloadBytes, RAW_TABLE, rawInsert, rawKeysetRead } from './workload';
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   const parts = selectedParts();
   // Every setting is read before the run, so a wrong one fails at once.
   const sizes = listSizes();
-  const rebuildSize = rebuildEvents();
+  const rebuild = rebuildSettings();
   const http = httpSettings();
   const directory = await mkdtemp(join(tmpdir(), 'sjn-bench-pg-'));
   let server: RunningPostgres | undefined;
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
     const serviceResults: BenchResult[] = [];
     if (parts.has('lists')) serviceResults.push(...(await measureListJoins(connectionString, sizes, progress)));
     if (parts.has('ses')) serviceResults.push(...(await measureSes(connectionString, settings.durationMs, progress)));
-    if (parts.has('rebuild')) serviceResults.push(...(await measureRebuild(connectionString, rebuildSize, progress)));
+    if (parts.has('rebuild')) serviceResults.push(...(await measureRebuild(connectionString, rebuild, progress)));
     if (parts.has('http')) serviceResults.push(...(await measureHttp(connectionString, http, progress)));
     reportLoad('after the run');
 

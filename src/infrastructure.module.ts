@@ -38,11 +38,19 @@ class ConnectionsCloser implements OnApplicationShutdown {
  * which does not wait for sockets to close) must not crash the process: the pool reconnects on
  * next use, so the error is only logged, by its code (a message may quote data).
  */
-function createPool(connectionString: string): Pool {
-  const pool = new Pool({ ...EVENT_STORE_POOL_SETTINGS, connectionString });
+export function createPool(connectionString: string, settings: { max?: number } = {}): Pool {
+  const pool = new Pool({ ...EVENT_STORE_POOL_SETTINGS, ...settings, connectionString });
   const logger = new Logger('Database');
   pool.on('error', (error: Error & { code?: string }) => logger.warn(`idle connection lost (${error.code ?? error.name})`));
   return pool;
+}
+
+/** The event store the configuration names; with EVENT_STORE=postgres, in `pool`'s database, listening for appends. */
+export async function openEventStore(config: Pick<AppConfig, 'EVENT_STORE' | 'EVENTSTORE_CONNECTION_STRING'>, pool: Pool, connectionString: string): Promise<EventStore> {
+  if (config.EVENT_STORE === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.EVENTSTORE_CONNECTION_STRING ?? '');
+  const store = new PostgresEventStore(pool, { listenConnectionString: connectionString });
+  await store.start();
+  return store;
 }
 
 /** Configuration, the database, the event store, the key vault, the clock and ids, for the whole application. */
@@ -63,12 +71,7 @@ export class InfrastructureModule {
         {
           provide: EVENT_STORE,
           inject: [Pool],
-          useFactory: async (pool: Pool): Promise<EventStore> => {
-            if (config.EVENT_STORE === 'eventstoredb') return EventStoreDbEventStore.fromConnectionString(config.EVENTSTORE_CONNECTION_STRING ?? '');
-            const store = new PostgresEventStore(pool, { listenConnectionString: connectionString });
-            await store.start();
-            return store;
-          },
+          useFactory: (pool: Pool): Promise<EventStore> => openEventStore(config, pool, connectionString),
         },
         { provide: KeyVault, inject: [Pool], useFactory: (pool: Pool) => KeyVault.open(pool, masterKey) },
         { provide: Clock, useClass: SystemClock },

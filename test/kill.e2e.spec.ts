@@ -158,8 +158,12 @@ describe(`the service killed with SIGKILL at random moments (seed ${SEED}, ${KIL
       MAIL_SEND_CONCURRENCY: '1',
     };
     const network = new Network({ url: `http://127.0.0.1:${port}`, store: new PostgresEventStore(database.pool) }, fileSink(() => join(dataDir, 'mail')));
+    // Each start applies the two heaviest read models elsewhere: on the main thread, or one or both in
+    // worker threads (PROJECTION_THREADS 2, 0, 1 in turn; the last start 2), so a kill catches either, and each start
+    // takes over checkpoints the previous one left from another thread.
+    let starts = 0;
     const start = async () => {
-      service = await spawnService(env);
+      service = await spawnService({ ...env, PROJECTION_THREADS: String([2, 0, 1][starts++ % 3]) });
       return service;
     };
     const kill = async () => {

@@ -178,6 +178,17 @@ export class AppConfig {
   @Min(1, { message: 'must be a whole number from 1 to 64' })
   @Max(64, { message: 'must be a whole number from 1 to 64' })
   MAIL_SEND_CONCURRENCY!: number;
+
+  /**
+   * Read models applied in worker threads of their own (projections/runner/projection-threads.ts),
+   * the heaviest first: 1 the disclosure log, 2 also the contact-list planner. 0 applies every
+   * projection on the main thread. On more than one core it lets a rebuild use them.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt({ message: 'must be a whole number from 0 to 2' })
+  @Min(0, { message: 'must be a whole number from 0 to 2' })
+  @Max(2, { message: 'must be a whole number from 0 to 2' })
+  PROJECTION_THREADS!: number;
 }
 
 export type ListDelivery = 'email' | 'portal' | 'member-choice';
@@ -215,6 +226,7 @@ const DEFAULTS: Record<string, string> = {
   SIGN_IN_LIMIT_WINDOW_SECONDS: '900',
   ASSOCIATION_READY_SIZE: '15',
   MAIL_SEND_CONCURRENCY: '16',
+  PROJECTION_THREADS: '0',
 };
 const KNOWN = [
   'PORT',
@@ -247,6 +259,7 @@ const KNOWN = [
   'SIGN_IN_LIMIT_WINDOW_SECONDS',
   'ASSOCIATION_READY_SIZE',
   'MAIL_SEND_CONCURRENCY',
+  'PROJECTION_THREADS',
 ] as const;
 
 /** The names of every variable the configuration reads. */

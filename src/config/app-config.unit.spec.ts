@@ -27,6 +27,7 @@ describe('configuration', () => {
       SIGN_IN_LIMIT_WINDOW_SECONDS: 900,
       ASSOCIATION_READY_SIZE: 15,
       MAIL_SEND_CONCURRENCY: 16,
+      PROJECTION_THREADS: 0,
     });
   });
 
@@ -52,9 +53,10 @@ describe('configuration', () => {
       SIGN_IN_LIMIT_WINDOW_SECONDS: '600',
       ASSOCIATION_READY_SIZE: '12',
       MAIL_SEND_CONCURRENCY: '1',
+      PROJECTION_THREADS: '2',
     });
     expect(config).toEqual(
-      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, SIGN_IN_LIMIT_PER_CLIENT: 100, SIGN_IN_LIMIT_PER_ADDRESS: 3, SIGN_IN_LIMIT_WINDOW_SECONDS: 600, ASSOCIATION_READY_SIZE: 12, MAIL_SEND_CONCURRENCY: 1, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
+      expect.objectContaining({ LIST_DELIVERY: 'portal', SIGN_IN_LINK_TTL_MINUTES: 10, MEMBER_SESSION_TTL_MINUTES: 30, SIGN_IN_LIMIT_PER_CLIENT: 100, SIGN_IN_LIMIT_PER_ADDRESS: 3, SIGN_IN_LIMIT_WINDOW_SECONDS: 600, ASSOCIATION_READY_SIZE: 12, MAIL_SEND_CONCURRENCY: 1, PROJECTION_THREADS: 2, LIST_UPDATE_DEBOUNCE_SECONDS: 0, PORT: 8080, EVENT_STORE: 'eventstoredb', MAIL_TRANSPORT: 'ses', SES_ENDPOINT: 'http://127.0.0.1:8005', MASTER_KEY }),
     );
     expect(parseApiKeys(config.API_KEYS)).toEqual([
       { role: 'secretariat', key: 'abcdefghijklmnop' },
@@ -132,6 +134,8 @@ describe('configuration', () => {
     [{ ASSOCIATION_READY_SIZE: 'fifteen' }, 'ASSOCIATION_READY_SIZE'],
     [{ MAIL_SEND_CONCURRENCY: '0' }, 'MAIL_SEND_CONCURRENCY'],
     [{ MAIL_SEND_CONCURRENCY: '65' }, 'MAIL_SEND_CONCURRENCY'],
+    [{ PROJECTION_THREADS: '3' }, 'PROJECTION_THREADS'],
+    [{ PROJECTION_THREADS: '-1' }, 'PROJECTION_THREADS'],
     [{ SIGN_IN_LIMIT_WINDOW_SECONDS: '1.5' }, 'SIGN_IN_LIMIT_WINDOW_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
