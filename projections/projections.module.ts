@@ -28,11 +28,10 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
     this.runners = projections.map((projection) => {
       const index = threaded.findIndex((readModel) => projection instanceof readModel);
       if (index < 0) return new ProjectionRunner(projection, store, dataSource, { connectionString });
-      const { EVENT_STORE: eventStore, EVENTSTORE_CONNECTION_STRING, LOG_FORMAT } = config;
       return new ProjectionThread(projection.name, projection.version, {
         index,
         connectionString,
-        config: { EVENT_STORE: eventStore, EVENTSTORE_CONNECTION_STRING, LOG_FORMAT },
+        config: { EVENT_STORE: config.EVENT_STORE, EVENTSTORE_CONNECTION_STRING: config.EVENTSTORE_CONNECTION_STRING, LOG_FORMAT: config.LOG_FORMAT },
       });
     });
   }

@@ -73,6 +73,24 @@ describe('the service process on embedded defaults', () => {
     expect(await next.exited).toBe(0);
   }, 120_000);
 
+  it('applies the two heaviest read models in worker threads with PROJECTION_THREADS=2, and stops them with the service', async () => {
+    const service = await spawnService({ DATA_DIR: dataDir, PROJECTION_THREADS: '2' });
+    await waitForHealthy(service);
+    type Health = { info: { projections: { head: string; projections: Array<{ name: string; state: string; position: string }> } } };
+    const threaded = async () => {
+      const { head, projections } = ((await (await fetch(`${service.url}/health`)).json()) as Health).info.projections;
+      return projections.filter((projection) => ['disclosure-log', 'contact-list-planner'].includes(projection.name) && projection.state === 'active' && projection.position === head);
+    };
+    for (const deadline = Date.now() + 30_000; (await threaded()).length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await threaded()).map((projection) => projection.name).sort()).toEqual(['contact-list-planner', 'disclosure-log']);
+    expect(service.output()).toMatch(/disclosure-log[^\n]*applied in a worker thread/);
+    expect(service.output()).toMatch(/contact-list-planner[^\n]*applied in a worker thread/);
+    expect(service.output()).not.toMatch(/member-directory[^\n]*applied in a worker thread/);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(service.output()).not.toMatch(/thread (failed|ended)/);
+  }, 120_000);
+
   it('refuses bad configuration at once, naming the variable and not its value', async () => {
     const service = await spawnService({ DATA_DIR: dataDir, PORT: 'not-a-port', API_KEYS: 'admin:leaked-secret-value' });
     expect(await service.exited).toBe(78);

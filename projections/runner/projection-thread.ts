@@ -67,6 +67,7 @@ export class ProjectionThread {
   private spawn(): void {
     const worker = new Worker(this.options.script ?? join(__dirname, 'projection-thread.worker.js'), { workerData: this.data });
     this.worker = worker;
+    this.logger.log('applied in a worker thread');
     worker.on('message', (message: ThreadMessage) => {
       if (message.kind === 'status') this.latest = message.status;
     });
