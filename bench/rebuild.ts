@@ -298,7 +298,7 @@ export async function measureRebuild(serverUrl: string, { events: target, projec
 
 /**
  * Seconds from the first read model's start (its checkpoint row appears) until each read model's
- * checkpoint has reached `head` and it has built its deferred indexes again, by name; reports each
+ * checkpoint has reached `head` and it has put its deferred upkeep back (indexes, autovacuum), by name; reports each
  * one as it gets there.
  */
 async function untilRebuilt(connectionString: string, readModels: string[], head: bigint, progress: Progress): Promise<Map<string, number>> {
@@ -306,10 +306,10 @@ async function untilRebuilt(connectionString: string, readModels: string[], head
     let started: number | undefined;
     const done = new Map<string, number>();
     for (;;) {
-      // A read model is rebuilt once its checkpoint is at the head and it has built the indexes it deferred.
+      // A read model is rebuilt once its checkpoint is at the head and it has put back the upkeep it deferred.
       const { rows } = await client.query<{ name: string; position: string; failed_at_position: string | null; deferring: boolean }>(
         `SELECT c.name, c.position::text, c.failed_at_position::text,
-                EXISTS (SELECT 1 FROM projection_deferred_indexes d WHERE d.projection = c.name) AS deferring
+                EXISTS (SELECT 1 FROM projection_deferred_upkeep d WHERE d.projection = c.name) AS deferring
          FROM projection_checkpoints c WHERE c.name = ANY($1)`,
         [readModels],
       );

@@ -22,6 +22,7 @@ import { MailingLetters1764640000000 } from './1764640000000-mailing-letters';
 import { PlannerChangedDetails1764650000000 } from './1764650000000-planner-changed-details';
 import { PlannerMemory1764660000000 } from './1764660000000-planner-memory';
 import { DeferredIndexes1764670000000 } from './1764670000000-deferred-indexes';
+import { DeferredUpkeep1764680000000 } from './1764680000000-deferred-upkeep';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and dist. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   PlannerChangedDetails1764650000000,
   PlannerMemory1764660000000,
   DeferredIndexes1764670000000,
+  DeferredUpkeep1764680000000,
 ];

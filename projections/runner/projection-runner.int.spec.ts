@@ -5,7 +5,7 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { testEvent } from '../../test/support/events';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { waitForProjection } from './catch-up';
-import { deferIndexes } from './deferred-indexes';
+import { deferUpkeep } from './deferred-upkeep';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -37,11 +37,17 @@ class CountingProjection implements Projection {
 class IndexedProjection implements Projection {
   readonly name = 'indexed';
   readonly tables = ['test_rows'];
+  /** The table's indexes, and whether autovacuum may work on it, as each batch found them. */
   readonly seen: string[][] = [];
+  readonly autovacuum: boolean[] = [];
   constructor(readonly version = 1) {}
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const indexes: Array<{ indexname: string }> = await tx.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'test_rows' ORDER BY indexname`);
     this.seen.push(indexes.map((index) => index.indexname));
+    const [{ paused }]: Array<{ paused: boolean }> = await tx.query(
+      `SELECT coalesce('autovacuum_enabled=false' = ANY(reloptions), false) AS paused FROM pg_class WHERE relname = 'test_rows'`,
+    );
+    this.autovacuum.push(!paused);
     for (const event of events) await tx.query('INSERT INTO test_rows (position, stream_id) VALUES ($1, $2)', [event.position.toString(), event.streamId]);
   }
   async reset(tx: EntityManager): Promise<void> {
@@ -187,11 +193,12 @@ describe('the projection runner', () => {
 
   describe('a read model that names its tables', () => {
     const indexes = async () => dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'test_rows' ORDER BY indexname`);
-    const deferred = async () => dataSource.query('SELECT projection, index_name FROM projection_deferred_indexes');
+    const deferred = async () => dataSource.query('SELECT projection, item FROM projection_deferred_upkeep ORDER BY item');
+    const settings = async () => (await dataSource.query(`SELECT reloptions FROM pg_class WHERE relname = 'test_rows'`))[0].reloptions;
     const ALL = ['test_rows_pkey', 'test_rows_stream', 'test_rows_unique'];
     const UNIQUE = ['test_rows_pkey', 'test_rows_unique'];
 
-    it('applies the log from position 0 without its secondary indexes and builds them again once caught up, at its first start and at a rebuild', async () => {
+    it('applies the log from position 0 without its secondary indexes or autovacuum and puts both back once caught up, at its first start and at a rebuild', async () => {
       const built = await indexes();
       for (const stream of ['a', 'b', 'c']) await store.append(stream, [testEvent(), testEvent(), testEvent()], 'no_stream');
       const first = new IndexedProjection(1);
@@ -199,11 +206,14 @@ describe('the projection runner', () => {
       v1.start();
       await until(async () => v1.status().position === 9n && (await deferred()).length === 0);
       expect(first.seen).toEqual([UNIQUE, UNIQUE, UNIQUE]); // batches of three
+      expect(first.autovacuum).toEqual([false, false, false]);
       expect(await indexes()).toEqual(built);
+      expect(await settings()).toBeNull();
       // Once caught up, it keeps them up to date as any read model.
       await store.append('d', [testEvent()], 'no_stream');
       await until(() => v1.status().position === 10n);
       expect(first.seen.at(-1)).toEqual(ALL);
+      expect(first.autovacuum.at(-1)).toBe(true);
       await v1.stop();
 
       const second = new IndexedProjection(2);
@@ -211,11 +221,13 @@ describe('the projection runner', () => {
       v2.start();
       await until(async () => v2.status().position === 10n && (await deferred()).length === 0);
       expect(second.seen.slice(0, 4)).toEqual([UNIQUE, UNIQUE, UNIQUE, UNIQUE]);
+      expect(second.autovacuum.slice(0, 4)).toEqual([false, false, false, false]);
       expect(await indexes()).toEqual(built);
+      expect(await settings()).toBeNull();
       expect(await dataSource.query('SELECT count(*)::int AS n FROM test_rows')).toEqual([{ n: 10 }]);
     });
 
-    it('builds them again after a restart that interrupted the rebuild', async () => {
+    it('puts them back after a restart that interrupted the rebuild', async () => {
       const built = await indexes();
       await store.append('a', [testEvent(), testEvent(), testEvent(), testEvent(), testEvent(), testEvent()], 'no_stream');
       const first = runner(new IndexedProjection(1));
@@ -224,17 +236,22 @@ describe('the projection runner', () => {
       await first.stop();
       // As a runner stopped half-way through a rebuild leaves it: indexes dropped, the checkpoint part-way.
       await dataSource.transaction(async (tx) => {
-        await deferIndexes(tx, 'indexed', ['test_rows']);
+        await deferUpkeep(tx, 'indexed', ['test_rows']);
         await tx.query(`DELETE FROM test_rows WHERE position > 3`);
         await tx.query(`UPDATE projection_checkpoints SET position = 3 WHERE name = 'indexed'`);
       });
-      expect(await deferred()).toEqual([{ projection: 'indexed', index_name: 'test_rows_stream' }]);
+      expect(await deferred()).toEqual([
+        { projection: 'indexed', item: 'autovacuum of test_rows' },
+        { projection: 'indexed', item: 'test_rows_stream' },
+      ]);
       const resumed = new IndexedProjection(1);
       const second = runner(resumed);
       second.start();
       await until(async () => second.status().position === 6n && (await deferred()).length === 0);
       expect(resumed.seen).toEqual([UNIQUE]);
+      expect(resumed.autovacuum).toEqual([false]);
       expect(await indexes()).toEqual(built);
+      expect(await settings()).toBeNull();
     });
   });
 

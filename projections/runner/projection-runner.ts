@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { EventStore, Subscription } from '../../src/event-store/event-store.port';
-import { deferIndexes, hasDeferredIndexes, restoreIndexes } from './deferred-indexes';
+import { deferUpkeep, hasDeferredUpkeep, restoreUpkeep } from './deferred-upkeep';
 import type { Projection } from './projection';
 
 export type ProjectionState = 'starting' | 'standby' | 'active' | 'failed' | 'stopped';
@@ -63,7 +63,7 @@ export class ProjectionRunner {
   private running = false;
   private loop?: Promise<void>;
   private wakeStandby?: () => void;
-  /** The log's head when the runner started, while the read model's deferred indexes wait for it to get there. */
+  /** The log's head when the runner started, while the read model's deferred upkeep waits for it to get there. */
   private catchUpHead?: bigint;
 
   constructor(
@@ -109,8 +109,8 @@ export class ProjectionRunner {
           continue;
         }
         await this.prepareCheckpoint();
-        this.catchUpHead = (await hasDeferredIndexes(this.dataSource, this.projection.name)) ? await this.store.headPosition() : undefined;
-        await this.restoreIndexesOnceCaughtUp();
+        this.catchUpHead = (await hasDeferredUpkeep(this.dataSource, this.projection.name)) ? await this.store.headPosition() : undefined;
+        await this.restoreUpkeepOnceCaughtUp();
         if (!this.running) break; // stop() came while starting up
         this.state = 'active';
         const { eventTypes } = this.projection;
@@ -187,7 +187,7 @@ export class ProjectionRunner {
       throw error;
     }
     this.position = last;
-    await this.restoreIndexesOnceCaughtUp();
+    await this.restoreUpkeepOnceCaughtUp();
   }
 
   /** Moves the checkpoint past events the projection does not read (a rebuild asked for meanwhile resets it anyway). */
@@ -197,14 +197,14 @@ export class ProjectionRunner {
       [this.projection.name, position.toString()],
     );
     if (position > this.position) this.position = position;
-    await this.restoreIndexesOnceCaughtUp();
+    await this.restoreUpkeepOnceCaughtUp();
   }
 
-  /** Builds the read model's deferred indexes again once it has applied the log as far as it went when the runner started. */
-  private async restoreIndexesOnceCaughtUp(): Promise<void> {
+  /** Puts the read model's deferred upkeep back (indexes, autovacuum) once it has applied the log as far as it went when the runner started. */
+  private async restoreUpkeepOnceCaughtUp(): Promise<void> {
     if (this.catchUpHead === undefined || this.position < this.catchUpHead) return;
     this.catchUpHead = undefined;
-    await this.dataSource.transaction((tx) => restoreIndexes(tx, this.projection.name));
+    await this.dataSource.transaction((tx) => restoreUpkeep(tx, this.projection.name));
   }
 
   /** Creates the checkpoint row, or resets the read model when its version changed or a rebuild was asked for. */
@@ -226,8 +226,8 @@ export class ProjectionRunner {
       } else {
         this.position = BigInt(checkpoint.position);
       }
-      // From position 0 the read model writes every row it will hold: its indexes are built once, when it has caught up.
-      if (this.position === 0n && this.projection.tables) await deferIndexes(tx, name, this.projection.tables);
+      // From position 0 the read model writes every row it will hold: its tables' upkeep waits until it has caught up.
+      if (this.position === 0n && this.projection.tables) await deferUpkeep(tx, name, this.projection.tables);
     });
     this.failedAtPosition = undefined;
   }

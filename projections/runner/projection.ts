@@ -18,9 +18,10 @@ export interface Projection {
    */
   readonly eventTypes?: readonly string[];
   /**
-   * The read model's tables, when their secondary indexes should be built once rather than row by
-   * row while it is applied from position 0 (projections/runner/deferred-indexes.ts). For read
-   * models that write many indexed rows per event; absent: the indexes are kept up to date throughout.
+   * The read model's tables, when their upkeep should wait while it is applied from position 0:
+   * their secondary indexes are built once it has caught up rather than row by row, and autovacuum
+   * leaves them alone until then (projections/runner/deferred-upkeep.ts). For read models that
+   * write many rows per event; absent: indexes and autovacuum keep up throughout.
    */
   readonly tables?: readonly string[];
   /** Applies a batch of events in log order, through `tx` only. Must be idempotent. */

@@ -30,9 +30,14 @@ export async function snapshotTables(pool: Pool): Promise<TableRows> {
     const { rows } = await pool.query<Record<string, unknown>>(`SELECT * FROM "${table}"`);
     snapshot.set(table, rows.map((row) => canonical(table, row)).sort());
   }
-  // The indexes too: a rebuild builds some of them again at its end (projections/runner/deferred-indexes.ts).
+  // The indexes and tables' settings too: a rebuild puts some back at its end (projections/runner/deferred-upkeep.ts).
   const { rows: indexes } = await pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexdef`);
   snapshot.set('(indexes)', indexes.map((index) => index.indexdef));
+  const { rows: settings } = await pool.query<{ setting: string }>(
+    `SELECT relname || ' ' || array_to_string(reloptions, ',') AS setting FROM pg_class
+     WHERE relnamespace = 'public'::regnamespace AND reloptions IS NOT NULL ORDER BY 1`,
+  );
+  snapshot.set('(table settings)', settings.map((row) => row.setting));
   return snapshot;
 }
 
@@ -50,7 +55,7 @@ export function tableDifferences(before: TableRows, after: TableRows): Record<st
 
 /**
  * Waits until the service has nothing left to do: every projection has applied the whole log
- * (and built again any indexes it deferred while it did: projections/runner/deferred-indexes.ts),
+ * (and built again any indexes it deferred while it did: projections/runner/deferred-upkeep.ts),
  * the contact-list sender holds no unsettled message or unpublished version, and the log has
  * not grown for `quietMs` (the sender may still find due work in the planner's newest state).
  */
@@ -61,7 +66,7 @@ export async function untilSettled(pool: Pool, { quietMs = 1500, timeoutMs = 60_
     const { rows } = await pool.query<{ head: string; behind: number; failed: number }>(
       `SELECT (SELECT coalesce(max(position), 0) FROM events)::text AS head,
               (SELECT count(*) FROM projection_checkpoints WHERE position < (SELECT coalesce(max(position), 0) FROM events))::int
-                + (SELECT count(DISTINCT projection) FROM projection_deferred_indexes)::int AS behind,
+                + (SELECT count(DISTINCT projection) FROM projection_deferred_upkeep)::int AS behind,
               (SELECT count(*) FROM projection_checkpoints WHERE failed_at_position IS NOT NULL)::int AS failed`,
     );
     const { head, behind, failed } = rows[0];
