@@ -298,8 +298,8 @@ export async function measureRebuild(serverUrl: string, { events: target, projec
 
 /**
  * Seconds from the first read model's start (its checkpoint row appears) until each read model's
- * checkpoint has reached `head` and it has put its deferred upkeep back (indexes, autovacuum), by name; reports each
- * one as it gets there.
+ * checkpoint has reached `head` and it has put its deferred upkeep back (indexes, autovacuum), by
+ * name; reports each one as it gets there.
  */
 async function untilRebuilt(connectionString: string, readModels: string[], head: bigint, progress: Progress): Promise<Map<string, number>> {
   return withClient(connectionString, async (client) => {

@@ -55,7 +55,7 @@ export function tableDifferences(before: TableRows, after: TableRows): Record<st
 
 /**
  * Waits until the service has nothing left to do: every projection has applied the whole log
- * (and built again any indexes it deferred while it did: projections/runner/deferred-upkeep.ts),
+ * (and put back the upkeep it deferred while it did: projections/runner/deferred-upkeep.ts),
  * the contact-list sender holds no unsettled message or unpublished version, and the log has
  * not grown for `quietMs` (the sender may still find due work in the planner's newest state).
  */
