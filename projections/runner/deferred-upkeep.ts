@@ -2,13 +2,14 @@ import type { EntityManager } from 'typeorm';
 
 /*
  * A read model applied from position 0 (a rebuild, or its first start on a log that already has
- * events) writes every row it will ever hold, and keeping its tables in shape meanwhile costs
- * about as much again as the rows: every secondary index row by row, and autovacuum scanning the
- * growing tables over and over (it vacuums a table each time it has grown by a fifth). So as the
- * runner starts it drops the secondary indexes of the read model's tables and pauses autovacuum
- * for them, keeping in projection_deferred_upkeep, in the same transaction, the statements that
- * put each back; it runs them once the read model has caught up with the log (also another
- * instance, or after a restart). Unique indexes stay: upserts and keys rely on them.
+ * events) writes every row it will ever hold, and keeping its tables in shape meanwhile is work
+ * done over and over on rows still coming: every secondary index kept up row by row (about as much
+ * again as the rows), and autovacuum scanning the growing tables each time they have grown by a
+ * fifth. So as the runner starts it drops the secondary indexes of the read model's tables and
+ * pauses autovacuum for them, keeping in projection_deferred_upkeep, in the same transaction, the
+ * statements that put each back; it runs them once the read model has caught up with the log
+ * (also another instance, or after a restart). Unique indexes stay: upserts and keys rely on
+ * them. PostgreSQL still vacuums a paused table when its transaction ids need freezing.
  */
 
 /** Drops the secondary indexes of `tables` and pauses autovacuum for them, to be put back by restoreUpkeep(). */
