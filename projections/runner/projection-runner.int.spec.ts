@@ -234,7 +234,7 @@ describe('the projection runner', () => {
       first.start();
       await until(async () => first.status().position === 6n && (await deferred()).length === 0);
       await first.stop();
-      // As a runner stopped half-way through a rebuild leaves it: indexes dropped, the checkpoint part-way.
+      // As a runner stopped half-way through a rebuild leaves it: indexes dropped, autovacuum paused, the checkpoint part-way.
       await dataSource.transaction(async (tx) => {
         await deferUpkeep(tx, 'indexed', ['test_rows']);
         await tx.query(`DELETE FROM test_rows WHERE position > 3`);
