@@ -118,11 +118,20 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     expect(roster.body.members.map((m: { contact: { name: string } }) => m.contact.name).sort()).toEqual([NORWEGIAN_PARENT.name, SWEDE.name, signUp().name].sort());
   });
 
-  it('returns the first member when the same email signs up for the same group again', async () => {
-    const first = await call('POST', '/commands/join-network', signUp({ email: `again.${tag}@example.org`, diagnosis: { diagnosisId } }));
-    const second = await call('POST', '/commands/join-network', signUp({ email: ` AGAIN.${tag}@example.org`.trim(), diagnosis: { diagnosisId } }));
-    expect(second.status).toBe(202);
-    expect(second.body.memberId).toBe(first.body.memberId);
+  it('a public sign-up with an address already in the group is answered as a new one and changes nothing; the secretariat gets the first member', async () => {
+    const email = `again.${tag}@example.org`;
+    const first = await joinAndVerify(signUp({ email, diagnosis: { diagnosisId } }));
+    expect(first.status).toBe('admitted');
+    const store = service.app.get<EventStore>(EVENT_STORE);
+    const before = await store.headPosition();
+    const again = await call('POST', '/commands/join-network', signUp({ email: `AGAIN.${tag}@example.org`, diagnosis: { diagnosisId } }));
+    // The answer of any new web sign-up: neither the member's id nor that they were admitted.
+    expect(again).toEqual(expect.objectContaining({ status: 202, body: { memberId: expect.any(String), status: 'awaiting-verification' } }));
+    expect(again.body.memberId).not.toBe(first.memberId);
+    expect(await store.headPosition()).toBe(before); // no second member, no verification mail requested
+    expect((await staff(`/members/${again.body.memberId}`)).status).toBe(404);
+    const entered = await staff('/commands/join-network', { ...signUp({ email, diagnosis: { diagnosisId } }), channel: 'paper' });
+    expect(entered).toEqual(expect.objectContaining({ status: 202, body: { memberId: first.memberId, status: 'admitted' } }));
   });
 
   it('a verification link works once; a forged one is refused', async () => {

@@ -23,7 +23,9 @@ export class JoinNetworkController {
     summary: 'Sign up for the network (public), or enter a paper/phone/email sign-up (secretariat key, with channel).',
     description:
       'A web sign-up answers awaiting-verification and sends a verification email. A sign-up entered by the secretariat ' +
-      'is attested by staff and answers its admission status at once. The same email for the same group returns the first memberId.',
+      'is attested by staff and answers its admission status at once. The same email for the same group again: with a ' +
+      'secretariat key the first memberId and its status; otherwise the answer of a new sign-up, and nothing is recorded or ' +
+      'sent, so the answer never tells whether an address is in a group.',
   })
   join(@Body() body: JoinNetworkDto, @Req() request: RequestWithCaller): Promise<JoinNetworkResult> {
     return this.commands.execute(new JoinNetworkCommand(body, commandContextOf(request, this.clock)));

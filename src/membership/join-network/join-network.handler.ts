@@ -40,7 +40,11 @@ export class JoinNetworkHandler implements ICommandHandler<JoinNetworkCommand> {
     const emailDigest = payload.email ? this.claims.digest(payload.email) : undefined;
     if (emailDigest) {
       const existing = await this.existingMember(emailDigest, diagnosis.diagnosisId, memberId);
-      if (existing) return existing;
+      // Anyone may call this route: the member's id and status would tell them that the owner of
+      // an address is in this diagnosis group. Only the secretariat, who sees memberships anyway,
+      // gets the first member back; anyone else gets the answer of a new sign-up, under an id
+      // that is never written, and nothing is appended or mailed.
+      if (existing) return context.actorRole === 'secretariat' ? existing : { memberId, status: 'awaiting-verification' };
     }
     try {
       if (diagnosis.status === 'none') await this.propose(diagnosis, payload, memberId, context);
@@ -80,8 +84,8 @@ export class JoinNetworkHandler implements ICommandHandler<JoinNetworkCommand> {
   }
 
   /**
-   * The same address signing up for the same group again gets the first member back, as long as
-   * that member is still taking part; otherwise the new sign-up takes the claim over.
+   * The member that already holds this address in this group, as long as that member is still
+   * taking part; otherwise the new sign-up takes the claim over.
    */
   private async existingMember(emailDigest: string, diagnosisId: string, memberId: string): Promise<JoinNetworkResult | undefined> {
     const holder = await this.claims.claim(emailDigest, diagnosisId, memberId);
