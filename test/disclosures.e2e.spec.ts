@@ -175,6 +175,9 @@ describe('the disclosure log over HTTP (dpo)', () => {
     expect((await entries(`?from=${from}&to=${to}`)).map((entry) => entry.seq)).toEqual(['4', '5', '6', '7', '8']);
     expect(await entries(`?from=${from.slice(0, 10)}&to=${to.slice(0, 10)}`)).toHaveLength(all.length);
     expect(await entries('?to=2000-01-01')).toEqual([]);
+    // The widest span a date can name: the day after its end is beyond four-digit years.
+    expect(await entries('?from=1970-01-01&to=9999-12-31')).toHaveLength(all.length);
+    expect((await get('/disclosures/breach-scope?from=1970-01-01&to=9999-12-31')).status).toBe(200);
   });
 
   it('exports CSV (RFC 4180: CRLF records, quoted fields with doubled quotes) with Accept: text/csv', async () => {

@@ -9,7 +9,7 @@ export interface EventStoreFixture {
   close(): Promise<void>;
   /**
    * Starts an append whose transaction stays open until commit(). Absent for stores whose
-   * server orders commits itself (EventStoreDB); the test says so instead of running.
+   * server orders commits itself (EventStoreDB); the test that needs it is skipped there.
    */
   beginHeldAppend?(store: EventStore, streamId: string, events: NewEvent[]): Promise<{ commit(): Promise<void> }>;
 }
@@ -246,12 +246,10 @@ export function eventStoreContract(fixture: EventStoreFixture): void {
   });
 
   describe('an append whose transaction commits late', () => {
-    it('is never skipped by a reader or a subscriber', async () => {
-      if (!fixture.beginHeldAppend) {
-        process.stdout.write(`NOT APPLICABLE (${expect.getState().currentTestName}): the server orders commits itself\n`);
-        expect(fixture.beginHeldAppend).toBeUndefined();
-        return;
-      }
+    // A store whose server orders commits itself (EventStoreDB) has no open transaction to hold: the test is counted as skipped there.
+    const { beginHeldAppend } = fixture;
+    (beginHeldAppend ? it : it.skip)('is never skipped by a reader or a subscriber (stores with transactions of their own)', async () => {
+      if (!beginHeldAppend) throw new Error('unreachable: skipped without held appends');
       const start = await store.headPosition();
       const seen: RecordedEvent[] = [];
       const subscription = store.subscribe({
@@ -268,7 +266,7 @@ export function eventStoreContract(fixture: EventStoreFixture): void {
         onBatch: async (events) => void filtered.push(...events.map((event) => ({ slow: event.position }))),
         onProgress: async (progress) => void filtered.push({ progress }),
       });
-      const held = await fixture.beginHeldAppend(store, `${prefix}slow`, [testEvent(slowType, 'slow')]);
+      const held = await beginHeldAppend(store, `${prefix}slow`, [testEvent(slowType, 'slow')]);
       // Appends that start after the held one: they must not become visible ahead of it.
       const later = Promise.all([1, 2, 3].map((i) => store.append(`${prefix}fast${i}`, [testEvent('T', `fast${i}`)], 'no_stream')));
       await new Promise((resolve) => setTimeout(resolve, 300));

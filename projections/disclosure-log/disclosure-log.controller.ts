@@ -93,12 +93,14 @@ export class DisclosuresController {
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The queries pass times as ISO strings, whose years have four digits: a bound after year 9999 is this one (nothing is dispatched later). */
+const LATEST_BOUND = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** `from` and `to` (inclusive; a date alone is that whole day, UTC) as [from, until). */
 function timeSpan(from: string | undefined, to: string | undefined): { from?: Date; until?: Date } {
   const start = from === undefined ? undefined : new Date(DATE_ONLY.test(from) ? `${from}T00:00:00Z` : from);
   // Stored times have millisecond precision: "up to and including `to`" is "before `to` + 1 ms".
-  const until = to === undefined ? undefined : new Date(DATE_ONLY.test(to) ? Date.parse(`${to}T00:00:00Z`) + DAY_MS : Date.parse(to) + 1);
+  const until = to === undefined ? undefined : new Date(Math.min(DATE_ONLY.test(to) ? Date.parse(`${to}T00:00:00Z`) + DAY_MS : Date.parse(to) + 1, LATEST_BOUND));
   if (start && until && start.getTime() >= until.getTime()) throw new InvalidInputException([{ field: 'to', message: 'must not be before from' }]);
   return { ...(start ? { from: start } : {}), ...(until ? { until } : {}) };
 }
