@@ -190,6 +190,8 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
       ['an unknown diagnosis', { diagnosis: { diagnosisId: randomUUID() } }, 400, 'diagnosis.diagnosisId'],
       ['an unknown field', { isAdmin: true }, 400, 'isAdmin'],
       ['a channel without a secretariat key', { channel: 'paper' }, 403, 'channel'],
+      ['a channel of null (not a web sign-up without one)', { channel: null }, 400, 'channel'],
+      ['an email of null', { email: null }, 400, 'email'],
     ])('refuses %s', async (_, overrides, status, field) => {
       const before = await service.app.get<EventStore>(EVENT_STORE).headPosition();
       const answer = await call('POST', '/commands/join-network', signUp({ diagnosis: { diagnosisId }, email: `rule.${tag}@example.org`, ...overrides }));

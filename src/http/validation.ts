@@ -44,7 +44,7 @@ class InputValidationPipe extends ValidationPipe {
 
 /**
  * What the DTO rules cannot catch, checked first and without recursion (a hostile body must not
- * exhaust the stack here either): nesting deeper than MAX_DEPTH, reserved keys, unstorable text.
+ * exhaust the stack here either): nesting deeper than MAX_DEPTH, reserved keys, unstorable text, null.
  */
 function unusableInput(input: unknown, name: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -56,7 +56,13 @@ function unusableInput(input: unknown, name: string): FieldError[] {
       if (UNSTORABLE.test(value)) errors.push({ field: path.join('.'), message: 'must not contain NUL characters or unpaired surrogates' });
       continue;
     }
-    if (value === null || typeof value !== 'object') continue;
+    if (value === null) {
+      // @IsOptional() lets null through as if the field were absent, and handlers that test for
+      // undefined would take it as given: an optional field is left out, never null.
+      if (path.length > 0) errors.push({ field: path.join('.'), message: 'must not be null: leave an optional field out' });
+      continue;
+    }
+    if (typeof value !== 'object') continue;
     if (path.length >= MAX_DEPTH) {
       errors.push({ field: path.join('.'), message: `is nested more than ${MAX_DEPTH} levels deep` });
       continue;

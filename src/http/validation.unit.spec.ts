@@ -66,6 +66,16 @@ describe('the validation pipe', () => {
     expect(({} as { isAdmin?: boolean }).isAdmin).toBeUndefined();
   });
 
+  it('refuses null anywhere, which @IsOptional() would let through as if the field were absent', async () => {
+    const error = await validate({ birthYear: 1990, address: null, extra: [null] }).catch((e: unknown) => e);
+    expect((error as InvalidInputException).fieldErrors).toEqual(
+      expect.arrayContaining([
+        { field: 'address', message: 'must not be null: leave an optional field out' },
+        { field: 'extra.0', message: 'must not be null: leave an optional field out' },
+      ]),
+    );
+  });
+
   it('refuses deep nesting before class-transformer recurses into it, and does not recurse itself', async () => {
     const deep = JSON.parse(`{"birthYear": 1990, "address": ${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`);
     const error = await validate(deep).catch((e: unknown) => e);

@@ -198,7 +198,8 @@ export class SchemaFuzzer {
     const schema = this.resolve(raw);
     const options: Array<fc.Arbitrary<Mutation>> = [];
     const as = (kind: string, arbitrary: fc.Arbitrary<unknown>, at = field) => options.push(arbitrary.map((value) => ({ kind, value, field: at })));
-    if (required) as('null where a value is required', fc.constant(null));
+    // Null is refused for optional fields too: @IsOptional() would take it for an absent field.
+    as(required ? 'null where a value is required' : 'null for an optional field', fc.constant(null));
     const type = schema.enum ? 'string' : (schema.type ?? 'string');
     if (type === 'string') {
       as('wrong type', fc.oneof(fc.integer(), fc.boolean(), fc.array(hostileString(), { maxLength: 2 }), fc.constant({}), deeplyNested));

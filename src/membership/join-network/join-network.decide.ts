@@ -34,7 +34,7 @@ export interface JoinContext {
  * broken rule names its field. Returns the phone number in E.164.
  */
 export function checkJoinRules(request: JoinRequest, context: JoinContext): { phone: string } {
-  if (request.channel && !context.callerIsStaff) {
+  if (request.channel !== undefined && !context.callerIsStaff) {
     throw new DomainError('forbidden', 'staff-channel', 'Only the secretariat enters paper, phone or email sign-ups.', 'channel');
   }
   if (!request.consent.given) throw invalid('consent-required', 'consent.given', 'Joining requires consent: it must be true.');
