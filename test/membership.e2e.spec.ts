@@ -192,6 +192,8 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
       ['a channel without a secretariat key', { channel: 'paper' }, 403, 'channel'],
       ['a channel of null (not a web sign-up without one)', { channel: null }, 400, 'channel'],
       ['an email of null', { email: null }, 400, 'email'],
+      ['a name of only white space', { name: ' \t ' }, 400, 'name'],
+      ['a street of only white space', { address: { street: '   ', postalCode: '2300', city: 'København S', country: 'DK' } }, 400, 'address.street'],
     ])('refuses %s', async (_, overrides, status, field) => {
       const before = await service.app.get<EventStore>(EVENT_STORE).headPosition();
       const answer = await call('POST', '/commands/join-network', signUp({ diagnosis: { diagnosisId }, email: `rule.${tag}@example.org`, ...overrides }));

@@ -1,14 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { AssessmentDecision } from '../events/diagnosis.events';
 import { ID_FORMAT } from './register-diagnosis.dto';
+import { IsNotBlank } from './not-blank';
 
 export const ASSESSMENT_DECISIONS: AssessmentDecision[] = ['rare', 'not-rare', 'has-association'];
 
 /** The patient association an applicant is referred to (an organisation, not a person). */
 export class PatientAssociationDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -34,7 +35,7 @@ export class AssessDiagnosisDto {
   decision!: AssessmentDecision;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(4000)
   rationale!: string;
 

@@ -1,19 +1,20 @@
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ID_FORMAT } from './register-diagnosis.dto';
+import { IsNotBlank } from './not-blank';
 
 /** Markdown that a newsletter or a meet-up may hold per language (the whole body is limited to 100 kB). */
 export const MARKDOWN_MAX_LENGTH = 20_000;
 
 export class NewsletterEditionDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   subject!: string;
 
   /** Markdown; rendered to HTML and sanitized when mailed (no images, scripts or styles). */
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MARKDOWN_MAX_LENGTH)
   markdown!: string;
 }

@@ -1,10 +1,11 @@
-import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { IsMemberId } from './member-id';
+import { IsNotBlank } from './not-blank';
 
 /** The consent text the young person agreed to (GET /consent-texts/current). */
 class ConsentTextChoiceDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(20)
   textVersion!: string;
 }

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MARKDOWN_MAX_LENGTH } from './compose-newsletter.dto';
 import { ID_FORMAT } from './register-diagnosis.dto';
+import { IsNotBlank } from './not-blank';
 
 /** A time with its offset from UTC, e.g. 2026-06-13T10:00:00+02:00 or 2026-06-13T08:00:00Z. */
 const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -9,25 +10,25 @@ const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d
 /** A meet-up's description in Markdown per language; Danish is required and stands in for the others. */
 export class MeetupDescriptionsDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MARKDOWN_MAX_LENGTH)
   da!: string;
 
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MARKDOWN_MAX_LENGTH)
   sv?: string;
 
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MARKDOWN_MAX_LENGTH)
   nb?: string;
 
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(MARKDOWN_MAX_LENGTH)
   en?: string;
 }
@@ -41,7 +42,7 @@ export class CreateMeetupDto {
   /** The venue's address (a place, not a person's home). */
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(300)
   place?: string;
 

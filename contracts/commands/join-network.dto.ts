@@ -5,7 +5,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
@@ -17,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { ContactField, Country, Language, Relation, Role } from '../events/membership.events';
+import { IsNotBlank } from './not-blank';
 
 export const COUNTRIES: Country[] = ['DK', 'SE', 'NO', 'GL', 'FO'];
 export const LANGUAGES: Language[] = ['da', 'sv', 'nb', 'en'];
@@ -24,17 +24,17 @@ export const CONTACT_FIELDS: ContactField[] = ['address', 'phone', 'email'];
 
 export class AddressDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   street!: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(12)
   postalCode!: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   city!: string;
 
@@ -53,7 +53,7 @@ export class DiagnosisChoiceDto {
 
   @ValidateIf((choice: DiagnosisChoiceDto) => choice.name !== undefined || choice.diagnosisId === undefined)
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
@@ -68,7 +68,7 @@ export class DiagnosisChoiceDto {
 
 export class ConsentDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(20)
   textVersion!: string;
 
@@ -112,7 +112,7 @@ export class JoinNetworkDto {
   patientBirthYear?: number;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -123,7 +123,7 @@ export class JoinNetworkDto {
   email?: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(30)
   phone!: string;
 

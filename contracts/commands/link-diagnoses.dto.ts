@@ -1,5 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ID_FORMAT } from './register-diagnosis.dto';
+import { IsNotBlank } from './not-blank';
 
 /**
  * POST /commands/link-diagnoses (secretariat): gathers open diagnosis groups into a cluster of
@@ -13,7 +14,7 @@ export class LinkDiagnosesDto {
   clusterId?: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 

@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotBlank } from './not-blank';
 
 /** An ORPHAcode as the Orphanet nomenclature writes it (ORPHA:558), or its number alone (558). */
 export const ORPHA_CODE_FORMAT = /^(ORPHA:)?\d{1,7}$/;
@@ -13,7 +14,7 @@ export const ICD10_MESSAGE = 'must be an ICD-10 code, e.g. Q87.4';
 /** POST /commands/register-diagnosis (secretariat): opens a group for a diagnosis. */
 export class RegisterDiagnosisDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 

@@ -1,5 +1,6 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { IsMemberId } from './member-id';
+import { IsNotBlank } from './not-blank';
 
 /** The secretariat records a suspicion that a member joined under false pretences. */
 export class ReportSuspicionDto {
@@ -9,7 +10,7 @@ export class ReportSuspicionDto {
 
   /** What was reported; stored sealed under the reported member's key. */
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   note!: string;
 }

@@ -1,5 +1,6 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { IsMemberId } from './member-id';
+import { IsNotBlank } from './not-blank';
 
 /** The secretariat restricts a member (GDPR Art. 18): left off every list until lifted. */
 export class RestrictMemberDto {
@@ -8,7 +9,7 @@ export class RestrictMemberDto {
 
   /** Why; stored sealed under the member's key (it is about the person). */
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason!: string;
 }

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { AddressDto } from './join-network.dto';
 import { IsMemberId } from './member-id';
+import { IsNotBlank } from './not-blank';
 
 /**
  * Rectification (GDPR Art. 16): only the fields given change. An address is replaced as a whole.
@@ -11,7 +12,7 @@ import { IsMemberId } from './member-id';
 export class ContactDetailsChangesDto {
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
@@ -23,7 +24,7 @@ export class ContactDetailsChangesDto {
   /** A phone number of the member's country (of the new address's country, when that changes). */
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(30)
   phone?: string;
 

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, isISO8601, Matches, Max, MaxLength, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsInt, IsOptional, IsString, isISO8601, Matches, Max, MaxLength, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { IsMemberId } from '../commands/member-id';
+import { IsNotBlank } from '../commands/not-blank';
 
 /** An ISO 8601 date (a whole day, UTC) or a date-time with its zone (Z or ±hh:mm). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -59,7 +60,7 @@ export class DisclosuresQueryDto {
 export class BreachScopeQueryDto {
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   @Matches(/^[^\p{Cc}]*$/u, { message: 'must not contain control characters' })
   listReference?: string;

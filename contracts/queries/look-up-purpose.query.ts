@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../commands/not-blank';
 
 /**
  * Query of a staff look-up of personal data (a roster, a member's record): why it is made. The
@@ -8,7 +9,7 @@ import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 export class LookUpPurposeQueryDto {
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   purpose?: string;
 }
