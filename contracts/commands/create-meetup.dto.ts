@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MARKDOWN_MAX_LENGTH } from './compose-newsletter.dto';
 import { ID_FORMAT } from './register-diagnosis.dto';
 import { IsNotBlank } from './not-blank';
@@ -37,6 +37,7 @@ export class MeetupDescriptionsDto {
 export class CreateMeetupDto {
   @IsString()
   @Matches(ZONED_TIME, { message: 'must be a date and time with its UTC offset, e.g. 2026-06-13T10:00:00+02:00' })
+  @IsISO8601({ strict: true }, { message: 'must be a date that exists (not 30 February) and a valid time' }) // Date would roll 30 February over to March
   startsAt!: string;
 
   /** The venue's address (a place, not a person's home). */
