@@ -4,8 +4,9 @@ import { KeyVault } from '../crypto/key-vault';
 
 /**
  * Which member holds an email address in a diagnosis group (see the member_email_claims
- * migration). A claim is taken before the member's first event is appended and released if
- * that append fails; a claim whose member is gone or inactive may be taken over.
+ * migration). A claim is taken before the event that gives the address (a sign-up, a verified
+ * change) is appended and released if that append fails; a claim whose member is gone or inactive
+ * may be taken over.
  */
 @Injectable()
 export class EmailClaims {
@@ -39,13 +40,13 @@ export class EmailClaims {
     return result.rowCount === 1;
   }
 
-  /** After a verified change of address: the member now holds the new address in their group. */
-  async move(memberId: string, diagnosisId: string, newEmailDigest: string): Promise<void> {
-    await this.pool.query(
-      `WITH released AS (DELETE FROM member_email_claims WHERE member_id = $1)
-       INSERT INTO member_email_claims (email_digest, diagnosis_id, member_id) VALUES ($3, $2, $1) ON CONFLICT DO NOTHING`,
-      [memberId, diagnosisId, newEmailDigest],
-    );
+  /**
+   * After a verified change of address, the member holds only the new one. A change claims the
+   * new address before its event is appended and calls this after, so a crash in between leaves
+   * the member holding both addresses, never neither.
+   */
+  async keepOnly(memberId: string, emailDigest: string): Promise<void> {
+    await this.pool.query('DELETE FROM member_email_claims WHERE member_id = $1 AND email_digest <> $2', [memberId, emailDigest]);
   }
 
   async release(emailDigest: string, diagnosisId: string, memberId: string): Promise<void> {

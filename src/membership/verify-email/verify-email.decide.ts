@@ -8,6 +8,8 @@ import type { MemberState } from '../member';
 export interface VerifyEmail {
   /** Which link the token's secret matched (the handler compares hashes in constant time). */
   matched: 'pending' | 'used' | 'none';
+  /** The hash of the pending link the secret was compared with: the link still pending must be that one. */
+  matchedTokenHash?: string;
   diagnosis: DiagnosisState;
   /** For an email change: the member's details with the new address, sealed. */
   changedPersonal?: { personal: Sealed<PersonalData>; country: Country };
@@ -26,6 +28,8 @@ export function decideVerifyEmail(state: MemberState, command: VerifyEmail): Dom
   if (!state.exists || !pending || command.matched !== 'pending') throw INVALID_TOKEN();
   if (state.status === 'withdrawn') throw conflict('member-withdrawn', 'This membership has been withdrawn.');
   if (command.now.getTime() > Date.parse(pending.expiresAt)) throw new DomainError('invalid', 'token-expired', 'This link has expired. Ask for a new one.', 'token');
+  // A new link was asked for between the handler's read and this one: the secret was checked against the old one.
+  if (pending.tokenHash !== command.matchedTokenHash) throw conflict('verification-changed', 'A new link was sent meanwhile. Use the newest one.');
   const { memberId } = state;
   const verified: DomainEvent = { type: 'EmailVerified', data: { memberId, purpose: pending.purpose, verifiedAt: command.now.toISOString() } };
   if (pending.purpose === 'sign-up') return [verified, admissionOutcome(memberId, command.diagnosis, command.now)];

@@ -29,15 +29,21 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
     const diagnosis = member.exists ? (await loadState(this.store, diagnosisStream(member.diagnosisId), diagnosisEvolver)).state : initialDiagnosisState;
     const matched = matchedLink(member, parsed.secret);
     const change = matched === 'pending' && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
+    // The new address is claimed before the change is appended and the old one let go after (EmailClaims.keepOnly).
+    const newDigest = change ? this.claims.digest(change.email) : undefined;
+    const claimedNow = newDigest !== undefined && (await this.claims.claim(newDigest, member.diagnosisId, member.memberId)) === undefined;
 
     const { state, events } = await handleCommand(
       this.store,
       memberStream(parsed.memberId),
       memberEvolver,
-      (current) => decideVerifyEmail(current, { matched, diagnosis, changedPersonal: change?.changed, now: context.now }),
+      (current) => decideVerifyEmail(current, { matched, matchedTokenHash: member.pendingVerification?.tokenHash, diagnosis, changedPersonal: change?.changed, now: context.now }),
       context,
-    );
-    if (change) await this.claims.move(parsed.memberId, member.diagnosisId, this.claims.digest(change.email));
+    ).catch(async (error: unknown) => {
+      if (claimedNow) await this.claims.release(newDigest, member.diagnosisId, member.memberId);
+      throw error;
+    });
+    if (newDigest) await this.claims.keepOnly(member.memberId, newDigest);
     const outcome = events.find(isAdmissionEvent);
     return { memberId: parsed.memberId, status: outcome ? STATUS_OF[outcome.type] : state.status };
   }

@@ -26,7 +26,7 @@ const requested = (purpose: 'sign-up' | 'email-change', expiresAt = '2026-12-01T
   type: 'EmailVerificationRequested',
   data: { memberId: MEMBER, purpose, tokenHash: 'hash', expiresAt, sealed: 'v1.token' },
 });
-const verify = (overrides: Partial<VerifyEmail> = {}): VerifyEmail => ({ matched: 'pending', diagnosis: diagnosis('open'), now: NOW, ...overrides });
+const verify = (overrides: Partial<VerifyEmail> = {}): VerifyEmail => ({ matched: 'pending', matchedTokenHash: 'hash', diagnosis: diagnosis('open'), now: NOW, ...overrides });
 const verified = (purpose: string) => ({ type: 'EmailVerified', data: { memberId: MEMBER, purpose, verifiedAt: NOW.toISOString() } });
 
 describe('verify-email', () => {
@@ -50,6 +50,12 @@ describe('verify-email', () => {
     given(memberEvolver, [joined, requested('sign-up'), verified('sign-up'), requested('email-change')])
       .when((state) => decideVerifyEmail(state, verify({ changedPersonal: { personal: 'v1.new', country: 'DK' } })))
       .then([verified('email-change'), { type: 'ContactDetailsUpdated', data: { memberId: MEMBER, country: 'DK', fields: ['email'], personal: 'v1.new' } }]);
+  });
+
+  it('refuses a secret that was checked against a link replaced since', () => {
+    given(memberEvolver, [joined, requested('sign-up'), verified('sign-up'), requested('email-change')])
+      .when((state) => decideVerifyEmail(state, verify({ matchedTokenHash: 'hash-of-the-link-before', changedPersonal: { personal: 'v1.new', country: 'DK' } })))
+      .thenFails({ kind: 'conflict', rule: 'verification-changed' });
   });
 
   it('a link works once', () => {
