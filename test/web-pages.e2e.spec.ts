@@ -123,6 +123,16 @@ describe('the web pages over HTTP', () => {
     expect((await api(cookie)).status).toBe(401);
   });
 
+  it('answers an opt-in the consent page never offers with 400, and one the member never chose with 409', async () => {
+    const browser = new WebClient(service.url);
+    const token = await me.linkToken(ANNA);
+    await browser.get(`/me/sign-in?token=${encodeURIComponent(token)}`);
+    expect((await browser.post('/me/sign-in/session', { token })).status).toBe(303);
+    await browser.get('/me/consent');
+    expect((await browser.post('/me/consent/opt-out', { optIn: 'everything' })).status).toBe(400);
+    expect((await browser.post('/me/consent/opt-out', { optIn: 'facebookInvite' })).status).toBe(409);
+  });
+
   it('sets the session cookie HttpOnly and SameSite=Lax when the emailed link is used, and it works once', async () => {
     const token = await me.linkToken(ANNA);
     const browser = new WebClient(service.url);

@@ -13,6 +13,7 @@ import { Clock } from '../../domain/clock';
 import { MemberPage } from '../../http/access';
 import type { RequestWithMember } from '../../http/access.guard';
 import { commandContextOf } from '../../http/command-context';
+import { InvalidInputException } from '../../http/validation';
 import { MemberSessions } from '../../member-access/member-sessions';
 import { MyData, type OwnData, exportFileName } from '../../member-access/my-data/my-data.queries';
 import { EraseMemberCommand } from '../../membership/erase-member/erase-member.command';
@@ -135,7 +136,8 @@ export class SelfServicePagesController {
       const paragraphs = [fill(t.optOutBody, { name: t.optIns[optIn].name })];
       this.pages.send(request, response, 'message', { language, title: t.optOutTitle, member: 'consent' }, { paragraphs, links: [this.overviewLink(language)] });
     } catch (error) {
-      await this.showConsent(request, response, this.refused(error, language), 409);
+      // An opt-in the page never offers is bad input; a refused command is about the member's state.
+      await this.showConsent(request, response, this.refused(error, language), error instanceof InvalidInputException ? 400 : 409);
     }
   }
 
