@@ -140,7 +140,7 @@ export class AppConfig {
   @Max(1440, { message: 'must be a whole number of minutes from 1 to 1440' })
   MEMBER_SESSION_TTL_MINUTES!: number;
 
-  /** Sign-in requests one client (IP address) may make per window, on each of POST /me/login-link and POST /me/session. */
+  /** Sign-in requests one client (IP address) may make per window, on each of POST /me/login-link, POST /me/session and the sign-up and sign-in forms (README). */
   @Transform(({ value }) => Number(value))
   @IsInt({ message: 'must be a whole number from 1 to 100000' })
   @Min(1, { message: 'must be a whole number from 1 to 100000' })
@@ -180,7 +180,7 @@ export class AppConfig {
   MAIL_SEND_CONCURRENCY!: number;
 
   /**
-   * Read models applied in worker threads of their own (projections/runner/projection-threads.ts),
+   * Read models applied in worker threads of their own (projections/runner/projection-thread.ts),
    * the heaviest first: 1 the disclosure log, 2 also the contact-list planner. 0 applies every
    * projection on the main thread. On more than one core it lets a rebuild use them.
    */
