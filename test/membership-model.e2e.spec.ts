@@ -260,5 +260,7 @@ describe(`the membership lifecycle against a reference model (seed ${SEED})`, ()
       { numRuns: NUM_RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}) },
     );
     process.stderr.write(`membership model (seed ${SEED}): ${NUM_RUNS} runs of up to ${MAX_COMMANDS} commands, ${races} concurrent update pairs, ${conflicts} of them refused one with 409\n`);
+    // Concurrent updates of a member who may change did happen (a replayed path may hold none).
+    if (!PATH) expect(races).toBeGreaterThan(0);
   }, 180_000);
 });
