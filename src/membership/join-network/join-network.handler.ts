@@ -47,6 +47,8 @@ export class JoinNetworkHandler implements ICommandHandler<JoinNetworkCommand> {
       if (existing) return context.actorRole === 'secretariat' ? existing : { memberId, status: 'awaiting-verification' };
     }
     try {
+      // The proposal first: if the member's append then fails, what is left is a proposal nobody
+      // waits for (the secretariat sees a waiting count of 0), never a member waiting for nothing.
       if (diagnosis.status === 'none') await this.propose(diagnosis, payload, memberId, context);
       const personal: PersonalData = {
         name: payload.name.trim(),
