@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/test-app';
+import { DPO_KEY, startTestApp, type TestApp } from './support/test-app';
 
 describe('HTTP baseline', () => {
   let service: TestApp;
@@ -7,19 +7,25 @@ describe('HTTP baseline', () => {
   });
   afterAll(() => service.close());
 
-  it('reports readiness with the database and the projections', async () => {
+  it('reports readiness with the database and the projections; their positions only to staff', async () => {
+    type Health = { info: { projections: { head?: string } } };
     const response = await fetch(`${service.url}/health`);
-    const body = await response.json();
+    const body = (await response.json()) as Health;
     expect(response.status).toBe(200);
-    // The one event at start is the undiagnosed group's registration (src/diagnoses/undiagnosed-group.ts).
     expect(body).toEqual(
       expect.objectContaining({
         status: 'ok',
-        info: expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), projections: expect.objectContaining({ status: 'up', head: '1' }),
+        info: expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), projections: expect.objectContaining({ status: 'up' }),
           contactListSender: { status: 'up', state: expect.stringMatching(/^(starting|standby|active)$/) },
         }),
       }),
     );
+    // Whether the log grew after a public request would tell whether that request recorded anything.
+    expect(body.info.projections.head).toBeUndefined();
+    expect(JSON.stringify(body)).not.toMatch(/"(position|lag|head)"/);
+    const staff = (await (await fetch(`${service.url}/health`, { headers: { authorization: `Bearer ${DPO_KEY}` } })).json()) as Health;
+    // The one event at start is the undiagnosed group's registration (src/diagnoses/undiagnosed-group.ts).
+    expect(staff.info.projections).toEqual(expect.objectContaining({ head: '1', projections: expect.arrayContaining([expect.objectContaining({ position: expect.any(String) })]) }));
   });
 
   it('answers liveness', async () => {

@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store';
 import { testEvent } from './support/events';
 import { runCli, spawnService, waitForHealthy } from './support/service-process';
+import { DPO_KEY } from './support/test-app';
 
 /** The service as `npm start` runs it: its own embedded PostgreSQL under DATA_DIR. */
 describe('the service process on embedded defaults', () => {
@@ -74,11 +75,13 @@ describe('the service process on embedded defaults', () => {
   }, 120_000);
 
   it('applies the two heaviest read models in worker threads with PROJECTION_THREADS=2, and stops them with the service', async () => {
-    const service = await spawnService({ DATA_DIR: dataDir, PROJECTION_THREADS: '2' });
+    const service = await spawnService({ DATA_DIR: dataDir, PROJECTION_THREADS: '2', API_KEYS: `dpo:${DPO_KEY}` });
     await waitForHealthy(service);
     type Health = { info: { projections: { head: string; projections: Array<{ name: string; state: string; position: string }> } } };
     const threaded = async () => {
-      const { head, projections } = ((await (await fetch(`${service.url}/health`)).json()) as Health).info.projections;
+      // Positions are shown to staff only.
+      const health = await fetch(`${service.url}/health`, { headers: { authorization: `Bearer ${DPO_KEY}` } });
+      const { head, projections } = ((await health.json()) as Health).info.projections;
       return projections.filter((projection) => ['disclosure-log', 'contact-list-planner'].includes(projection.name) && projection.state === 'active' && projection.position === head);
     };
     for (const deadline = Date.now() + 30_000; (await threaded()).length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));

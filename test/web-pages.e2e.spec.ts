@@ -106,6 +106,9 @@ describe('the web pages over HTTP', () => {
     expect(landing.html).toContain('Bekreft e-postadressen');
     const events = await network.store.readStream(memberStream(joined.body.memberId));
     expect(events.map((event) => event.type)).toEqual(['MemberJoined', 'EmailVerificationRequested']);
+    // The member's id with a made-up secret: the page must not tell it from a made-up id by speaking their language.
+    const forged = await new WebClient(service.url).get(`/verify?token=${joined.body.memberId}.${'A'.repeat(43)}`);
+    expect(forged.html).toMatch(/<html lang="da">/);
   });
 
   it('takes the member session from the cookie on the pages only, and from the Bearer token on the API only', async () => {
