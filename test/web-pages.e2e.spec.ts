@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { memberStream } from '../contracts/events/membership.events';
 import { fileSink, type Message, Network, personOf } from './support/network';
 import { SelfService } from './support/self-service';
-import { startTestApp, type TestApp } from './support/test-app';
+import { SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 import { WebClient } from './support/web-client';
 
 /**
@@ -180,6 +180,15 @@ describe('the web pages’ rate limits', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.html).toContain('Too many attempts');
+  });
+
+  it('limit the API’s sign-up per client as the form is, but not the secretariat entering sign-ups', async () => {
+    const join = (key?: string) =>
+      fetch(`${service.url}/commands/join-network`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: '{}' });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await join()).status);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    for (let attempt = 0; attempt < 4; attempt += 1) expect((await join(SECRETARIAT_KEY)).status).toBe(400);
   });
 
   it('count the sign-in links asked for one address on the API and on the sign-in page together', async () => {

@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { AppConfig } from '../../config/app-config';
+import type { RequestWithCaller } from '../../http/access.guard';
 import type { EmailClaims } from '../../membership/email-claims';
 
 /** The sign-in throttlers by name: a route leaves one out with @SkipThrottle({ [name]: true }). */
@@ -8,7 +9,8 @@ export const PER_CLIENT = 'per-client';
 export const PER_ADDRESS = 'per-address';
 
 /**
- * The rate limits of the sign-in routes (they are the only routes with the ThrottlerGuard): per
+ * The rate limits of the routes that mail a link to an address anyone can type (they are the only
+ * routes with the ThrottlerGuard: the sign-in routes and the sign-ups, API and web form): per
  * client (IP address) on each route, and per email address on POST /me/login-link, so that nobody
  * can flood one person's inbox from many addresses. The address is tracked by its keyed digest
  * (EmailClaims.digest), never held as itself.
@@ -41,9 +43,18 @@ function requestedAddress(context: ExecutionContext): string | undefined {
   return typeof email === 'string' ? email : undefined;
 }
 
-/** The ThrottlerGuard, adding the standard Retry-After to a 429 (named throttlers set only Retry-After-<name>). */
+/**
+ * The ThrottlerGuard, adding the standard Retry-After to a 429 (named throttlers set only
+ * Retry-After-<name>). Staff on a public route (a paper sign-up the secretariat enters) are not
+ * the public the limits are for.
+ */
 @Injectable()
 export class SignInThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const { caller } = context.switchToHttp().getRequest<RequestWithCaller>();
+    return caller?.role === 'secretariat' || caller?.role === 'dpo' || super.shouldSkip(context);
+  }
+
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     this.setResponseHeader(this.getRequestResponse(context).res, 'Retry-After', detail.timeToBlockExpire);
     await super.throwThrottlingException(context, detail);

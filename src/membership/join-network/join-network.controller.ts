@@ -1,11 +1,13 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { JoinNetworkDto } from '../../../contracts/commands/join-network.dto';
 import { Clock } from '../../domain/clock';
 import { Public } from '../../http/access';
 import type { RequestWithCaller } from '../../http/access.guard';
 import { commandContextOf } from '../../http/command-context';
+import { PER_ADDRESS, SignInThrottlerGuard } from '../../member-access/sign-in/sign-in-throttling';
 import { JoinNetworkCommand, type JoinNetworkResult } from './join-network.command';
 
 @ApiTags('membership')
@@ -18,6 +20,9 @@ export class JoinNetworkController {
 
   @Post('join-network')
   @Public()
+  // Each sign-up mails a link to the address it names: limited per client as the web form is (staff are not).
+  @UseGuards(SignInThrottlerGuard)
+  @SkipThrottle({ [PER_ADDRESS]: true })
   @HttpCode(202)
   @ApiOperation({
     summary: 'Sign up for the network (public), or enter a paper/phone/email sign-up (secretariat key, with channel).',
