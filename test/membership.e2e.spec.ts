@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.port';
+import { EmailClaims } from '../src/membership/email-claims';
 import { readMailSink, type SunkMail } from './support/mail-sink';
 import { SECRETARIAT_KEY, startTestApp, type TestApp } from './support/test-app';
 
@@ -132,6 +133,19 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     expect((await staff(`/members/${again.body.memberId}`)).status).toBe(404);
     const entered = await staff('/commands/join-network', { ...signUp({ email, diagnosis: { diagnosisId } }), channel: 'paper' });
     expect(entered).toEqual(expect.objectContaining({ status: 202, body: { memberId: first.memberId, status: 'admitted' } }));
+  });
+
+  it('a claim left on an address its member no longer has keeps nobody out', async () => {
+    const holder = await joinAndVerify(signUp({ email: `holder.${tag}@example.org`, diagnosis: { diagnosisId } }));
+    // As a change of address cut short leaves it: the member still holds an address that is no longer theirs.
+    const claims = service.app.get(EmailClaims);
+    const stale = `left.behind.${tag}@example.org`;
+    expect(await claims.claim(claims.digest(stale), diagnosisId, holder.memberId)).toBeUndefined();
+    const before = await service.app.get<EventStore>(EVENT_STORE).headPosition();
+    const joined = await call('POST', '/commands/join-network', signUp({ email: stale, diagnosis: { diagnosisId } }));
+    expect(joined).toEqual(expect.objectContaining({ status: 202, body: { memberId: expect.any(String), status: 'awaiting-verification' } }));
+    expect(await service.app.get<EventStore>(EVENT_STORE).headPosition()).toBeGreaterThan(before); // a member of its own, not the holder's answer
+    expect((await mailTo(stale)).text).toMatch(/token=/);
   });
 
   it('a verification link works once; a forged one is refused', async () => {

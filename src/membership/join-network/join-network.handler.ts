@@ -13,7 +13,7 @@ import { type CommandContext, handleCommand, loadState, toNewEvents } from '../.
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { STATUS_OF, isAdmissionEvent } from '../admission';
 import { EmailClaims } from '../email-claims';
-import { isActive, memberEvolver } from '../member';
+import { isActive, type MemberState, memberEvolver } from '../member';
 import { newVerificationToken } from '../verification-token';
 import { JoinNetworkCommand, type JoinNetworkResult } from './join-network.command';
 import { type JoinRequest, checkJoinRules, decideJoin } from './join-network.decide';
@@ -87,15 +87,21 @@ export class JoinNetworkHandler implements ICommandHandler<JoinNetworkCommand> {
 
   /**
    * The member that already holds this address in this group, as long as that member is still
-   * taking part; otherwise the new sign-up takes the claim over.
+   * taking part and the address is still theirs; otherwise the new sign-up takes the claim over
+   * (a claim left behind by a change of address cut short keeps nobody out).
    */
   private async existingMember(emailDigest: string, diagnosisId: string, memberId: string): Promise<JoinNetworkResult | undefined> {
     const holder = await this.claims.claim(emailDigest, diagnosisId, memberId);
     if (!holder) return undefined;
     const { state } = await loadState(this.store, memberStream(holder), memberEvolver);
-    if (isActive(state)) return { memberId: holder, status: state.status };
+    if (isActive(state) && (await this.hasAddress(state, emailDigest))) return { memberId: holder, status: state.status };
     if (await this.claims.takeOver(emailDigest, diagnosisId, holder, memberId)) return undefined;
     return this.existingMember(emailDigest, diagnosisId, memberId); // another sign-up took it over first
+  }
+
+  private async hasAddress(member: MemberState, emailDigest: string): Promise<boolean> {
+    const personal = await this.vault.open<PersonalData | undefined>(member.memberId, member.personal, undefined);
+    return personal?.email !== undefined && this.claims.digest(personal.email) === emailDigest;
   }
 
   private async propose(diagnosis: DiagnosisState, payload: JoinNetworkDto, memberId: string, context: CommandContext): Promise<void> {

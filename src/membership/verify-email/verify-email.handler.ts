@@ -29,9 +29,11 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
     const diagnosis = member.exists ? (await loadState(this.store, diagnosisStream(member.diagnosisId), diagnosisEvolver)).state : initialDiagnosisState;
     const matched = matchedLink(member, parsed.secret);
     const change = matched === 'pending' && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
-    // The new address is claimed before the change is appended and the old one let go after (EmailClaims.keepOnly).
+    // The new address is claimed before the change is appended and the old one let go after (EmailClaims.keepOnly),
+    // unless another member of the group holds the new one: then the old claim stays, the member's only one.
     const newDigest = change ? this.claims.digest(change.email) : undefined;
-    const claimedNow = newDigest !== undefined && (await this.claims.claim(newDigest, member.diagnosisId, member.memberId)) === undefined;
+    const holder = newDigest === undefined ? undefined : await this.claims.claim(newDigest, member.diagnosisId, member.memberId);
+    const claimedNow = newDigest !== undefined && holder === undefined;
 
     const { state, events } = await handleCommand(
       this.store,
@@ -43,7 +45,7 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
       if (claimedNow) await this.claims.release(newDigest, member.diagnosisId, member.memberId);
       throw error;
     });
-    if (newDigest) await this.claims.keepOnly(member.memberId, newDigest);
+    if (newDigest && (claimedNow || holder === member.memberId)) await this.claims.keepOnly(member.memberId, newDigest);
     const outcome = events.find(isAdmissionEvent);
     return { memberId: parsed.memberId, status: outcome ? STATUS_OF[outcome.type] : state.status };
   }

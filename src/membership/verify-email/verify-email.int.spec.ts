@@ -81,6 +81,14 @@ describe('verifying a new email address', () => {
     expect(await held(memberId)).toEqual(['new', 'old']);
   });
 
+  it('keeps the old claim when another member of the group holds the new address', async () => {
+    const { memberId, token } = await memberChangingAddress();
+    expect(await claims.claim(claims.digest(NEW), GROUP, randomUUID())).toBeUndefined();
+    await new VerifyEmailHandler(store, vault, claims).execute(new VerifyEmailCommand(token, context()));
+    expect(await appendedTypes(memberId)).toContain('ContactDetailsUpdated');
+    expect(await held(memberId)).toEqual(['old']);
+  });
+
   it('refused (an expired link), keeps the old address and lets the new one go', async () => {
     const { memberId, token } = await memberChangingAddress('2026-11-29T11:00:00.000Z');
     await expect(new VerifyEmailHandler(store, vault, claims).execute(new VerifyEmailCommand(token, context()))).rejects.toMatchObject({ rule: 'token-expired' });
