@@ -161,7 +161,11 @@ describe('members without email get their lists by post', () => {
 
   it('records each letter in the disclosure log (channel post, verified lawful), the download in the staff access log, and delivery when the batch is posted', async () => {
     const references = new Set(letters.flatMap((letter) => letter.text.match(/SN-[0-9A-Z]{8}/g) ?? []));
-    const logged = (await Promise.all(postal.map((member) => disclosuresTo(member.memberId)))).flat();
+    // The disclosure log is a read model: it shows the letters' dispatches once it has applied them.
+    const logged = await network.until('every letter in the disclosure log', async () => {
+      const entries = (await Promise.all(postal.map((member) => disclosuresTo(member.memberId)))).flat();
+      return entries.length >= letters.length && entries;
+    });
     expect(logged.length).toBe(letters.length);
     for (const entry of logged) expect(references.has(entry.listReference)).toBe(true);
 

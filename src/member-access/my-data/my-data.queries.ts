@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import type { ContactField, Country, Language, OptIns, PersonalData, Relation, Role, SignUpChannel } from '../../../contracts/events/membership.events';
 import { memberStream } from '../../../contracts/events/membership.events';
 import { DiagnosisCatalogue } from '../../../projections/diagnosis-catalogue/diagnosis-catalogue.queries';
@@ -9,6 +10,8 @@ import { MemberDirectory } from '../../../projections/member-directory/member-di
 import { type LookUpOfMember, StaffAccessLog } from '../../access-log/staff-access-log';
 import { AppConfig } from '../../config/app-config';
 import { listDeliveryOf } from '../../contact-lists/contact-list-building';
+import { caughtUpGroupState } from '../../contact-lists/contact-list-viewing';
+import { Listability } from '../../contact-lists/listability';
 import { loadState } from '../../event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { memberEvolver } from '../../membership/member';
@@ -110,6 +113,7 @@ export class MyData {
     private readonly disclosureLog: DisclosureQueries,
     private readonly accessLog: StaffAccessLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly pool: Pool,
     private readonly config: AppConfig,
   ) {}
 
@@ -144,13 +148,17 @@ export class MyData {
       records.push(...page.entries);
       after = page.next;
     } while (after);
-    const [recipientNames, staffLookUps] = await Promise.all([this.directory.names([...new Set(records.map((record) => record.recipientId))]), this.accessLog.lookUpsForSubject(memberId)]);
+    const [recipientNames, staffLookUps, nameable] = await Promise.all([
+      this.directory.names([...new Set(records.map((record) => record.recipientId))]),
+      this.accessLog.lookUpsForSubject(memberId),
+      this.nameableBy(memberId),
+    ]);
     return {
       memberId,
       disclosures: records.map((record) => ({
         kind: record.kind,
         disclosesData: record.disclosesData,
-        recipient: { memberId: record.recipientId, name: recipientNames.get(record.recipientId) ?? null },
+        recipient: { memberId: record.recipientId, name: nameable(record.recipientId) ? (recipientNames.get(record.recipientId) ?? null) : null },
         fields: record.subject?.fields ?? [],
         dispatchedAt: record.dispatchedAt,
         channel: record.channel,
@@ -161,6 +169,24 @@ export class MyData {
       })),
       staffLookUps,
     };
+  }
+
+  /**
+   * Whom the member may see by name among those who received their data: those whose own entry
+   * the member's contact list may show now. A name is the recipient's personal data: a member of a
+   * linked group who shares with their own group only, one who refused transfer to Greenland, one
+   * who withdrew, is restricted or erased, and every recipient once the member themself left the
+   * lists, stays a member id (the recipients' category, as GDPR Art. 15 allows).
+   */
+  private async nameableBy(memberId: string): Promise<(recipientId: string) => boolean> {
+    const state = await caughtUpGroupState(this.store, this.pool, memberId);
+    // The planner has not caught up: name nobody rather than someone who may have just left.
+    if (!state) return () => false;
+    const listability = Listability.restore(
+      [...state.members.values()].map((member) => member.facts),
+      state.clusters,
+    );
+    return (recipientId) => listability.unlawfulness(memberId, recipientId, []) === undefined;
   }
 
   async export(memberId: string, exportedAt: Date): Promise<MemberDataExport> {

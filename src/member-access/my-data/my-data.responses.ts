@@ -106,7 +106,13 @@ export class RecipientResponse {
   @ApiProperty({ format: 'uuid', description: 'The member who received the message.' })
   memberId!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Their name; null once their own data was erased.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Their name while their own entry may be shown to you, as on your contact list; otherwise null (they withdrew, are restricted, erased, ' +
+      'share with their own group only or not with Greenland, or you are no longer on the lists).',
+  })
   name!: string | null;
 }
 

@@ -180,7 +180,7 @@ export const da = {
     what: 'Hvad',
     fields: 'Oplysninger',
     delivery: 'Levering',
-    erasedRecipient: 'Et tidligere medlem (slettet)',
+    unnamedRecipient: 'Et medlem af netværket',
     noData: 'Ingen oplysninger om dig',
     kinds: {
       'contact-list': 'Kontaktliste',

@@ -177,7 +177,7 @@ export const en: WebTexts = {
     what: 'What',
     fields: 'Details',
     delivery: 'Delivery',
-    erasedRecipient: 'A former member (erased)',
+    unnamedRecipient: 'A member of the network',
     noData: 'No details about you',
     kinds: {
       'contact-list': 'Contact list',

@@ -177,7 +177,7 @@ export const nb: WebTexts = {
     what: 'Hva',
     fields: 'Opplysninger',
     delivery: 'Levering',
-    erasedRecipient: 'Et tidligere medlem (slettet)',
+    unnamedRecipient: 'Et medlem av nettverket',
     noData: 'Ingen opplysninger om deg',
     kinds: {
       'contact-list': 'Kontaktliste',

@@ -177,7 +177,7 @@ export const sv: WebTexts = {
     what: 'Vad',
     fields: 'Uppgifter',
     delivery: 'Leverans',
-    erasedRecipient: 'En tidigare medlem (raderad)',
+    unnamedRecipient: 'En medlem av nätverket',
     noData: 'Inga uppgifter om dig',
     kinds: {
       'contact-list': 'Kontaktlista',

@@ -53,7 +53,7 @@ export function recipientsModel(own: OwnDisclosures, t: WebTexts, language: Lang
   return {
     disclosures: own.disclosures.map((disclosure) => ({
       when: formatTime(language, disclosure.dispatchedAt),
-      recipient: disclosure.recipient.name ?? t.recipients.erasedRecipient,
+      recipient: disclosure.recipient.name ?? t.recipients.unnamedRecipient,
       what: t.recipients.kinds[disclosure.kind],
       fields: disclosure.disclosesData ? [t.member.fields.name, ...disclosure.fields.map((field) => t.member.fields[field])].join(', ') : t.recipients.noData,
       delivery: t.recipients.deliveries[disclosure.delivery.status],
