@@ -8,10 +8,10 @@ import { KeyVault } from '../../src/crypto/key-vault';
 import { Clock } from '../../src/domain/clock';
 import { MailTemplates } from '../../src/mail/mail-templates';
 import { MailRejectedError, MailTransport, mailFailureKind, type OutgoingMail, sendWithRetries } from '../../src/mail/mail-transport';
-import type { Projection } from '../runner/projection';
+import { type Projection, RetryLater } from '../runner/projection';
 import { MemberMailDiagnosis, MemberMailDispatch, type MemberMailKind, type MemberMailOutcome, MemberMailRecipient } from './member-mail.entity';
 
-/** Pauses between tries of one send (so three tries in all); then the reactor stops at that event. */
+/** Pauses between tries of one send (so three tries in all); then the runner pauses and tries the event again. */
 export const MEMBER_MAIL_RETRY_DELAYS = Symbol('MemberMailRetryDelays');
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000];
 
@@ -21,8 +21,8 @@ type Prepared = { mail: OutgoingMail } | { skip: Exclude<MemberMailOutcome, 'sen
 /** Mail sent on its own, not in answer to a person (RFC 3834): auto-responders stay quiet. */
 const HEADERS = { 'Auto-Submitted': 'auto-generated' };
 
-/** The transport kept failing; says only what failed, never to whom (it ends up in the checkpoint row). */
-export class MailNotSentError extends Error {
+/** The transport kept failing: the runner pauses and tries the batch again. Says only what failed, never to whom. */
+export class MailNotSentError extends RetryLater {
   override readonly name = 'MailNotSentError';
 }
 
@@ -42,7 +42,8 @@ export class MailNotSentError extends Error {
  * again, at most once per crash: at-least-once, which is right for these emails as they disclose
  * nothing about other people. (Contact lists follow the stricter rule in docs/ARCHITECTURE.md:
  * their dispatch is recorded as an event before the send.) A transport error is retried here
- * (the transports try once); after the last try the reactor stops at that event, and a message
+ * (the transports try once); after the last try the runner pauses and applies the batch again
+ * (RetryLater), so a mail server that is down holds the mail back until it answers, and a message
  * the provider rejects for good is recorded as 'rejected' so it blocks nobody else's mail.
  */
 @Injectable()

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../contracts/events/event-envelope';
 import type { EventStore, Subscription } from '../../src/event-store/event-store.port';
 import { deferUpkeep, hasDeferredUpkeep, restoreUpkeep } from './deferred-upkeep';
-import type { Projection } from './projection';
+import { type Projection, RetryLater } from './projection';
 
 export type ProjectionState = 'starting' | 'standby' | 'active' | 'failed' | 'stopped';
 
@@ -136,12 +136,13 @@ export class ProjectionRunner {
         }
       } catch (error) {
         if (error instanceof RebuildRequested) continue;
-        if (error instanceof ProjectionHandlerError) {
+        if (error instanceof ProjectionHandlerError && !(error.cause instanceof RetryLater)) {
           await this.fail(error.cause);
           return;
         }
-        // The database or the event store is unreachable: let go of the lock and try again.
-        this.logger.warn(`paused: ${error instanceof Error ? error.name : typeof error}; retrying`);
+        // The database or the event store is unreachable, or the projection said to retry later: let go of the lock and try again.
+        const kind = error instanceof ProjectionHandlerError ? error.cause : error;
+        this.logger.warn(`paused: ${kind instanceof Error ? kind.name : typeof kind}; retrying`);
         await this.releaseLock();
         this.state = 'standby';
         await this.sleep(this.options.standbyRetryMs ?? 2000);
@@ -162,7 +163,7 @@ export class ProjectionRunner {
     try {
       await this.applyInTransaction(events);
     } catch (error) {
-      if (events.length === 1 || !(error instanceof ProjectionHandlerError)) throw error;
+      if (events.length === 1 || !(error instanceof ProjectionHandlerError) || error.cause instanceof RetryLater) throw error;
       for (const event of events) await this.applyInTransaction([event]);
     }
   }
@@ -183,7 +184,7 @@ export class ProjectionRunner {
         await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [this.projection.name, last.toString()]);
       });
     } catch (error) {
-      if (error instanceof ProjectionHandlerError && events.length === 1) this.failedAtPosition = events[0].position;
+      if (error instanceof ProjectionHandlerError && !(error.cause instanceof RetryLater) && events.length === 1) this.failedAtPosition = events[0].position;
       throw error;
     }
     this.position = last;

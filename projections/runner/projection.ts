@@ -30,5 +30,14 @@ export interface Projection {
   reset(tx: EntityManager): Promise<void>;
 }
 
+/**
+ * What a projection throws when the failure lies outside it and passes (a mail server that does
+ * not answer): the runner rolls the batch back, pauses and applies it again, instead of stopping
+ * at the event as it does for a failure of the projection's own.
+ */
+export class RetryLater extends Error {
+  override readonly name: string = 'RetryLater';
+}
+
 /** Injection token for the list of every projection the runner drives. */
 export const PROJECTIONS = Symbol('Projections');
