@@ -90,11 +90,16 @@ export async function readSenderWork(client: PoolClient, options: SenderWorkOpti
 }
 
 async function read(client: PoolClient, { notBefore, now, debounceSeconds, maxGroups, maxMessages }: SenderWorkOptions): Promise<SenderWork | undefined> {
-  const checkpoint = await client.query<{ position: string }>('SELECT position::text FROM projection_checkpoints WHERE name = $1', [CONTACT_LIST_PLANNER]);
+  const checkpoint = await client.query<{ position: string; failed: boolean }>(
+    'SELECT position::text, failed_at_position IS NOT NULL AS failed FROM projection_checkpoints WHERE name = $1',
+    [CONTACT_LIST_PLANNER],
+  );
   if (checkpoint.rows.length === 0) return undefined;
   const position = BigInt(checkpoint.rows[0].position);
   // The planner has not seen all the sender did (or is rebuilding): what it says is due may be done.
   if (position < notBefore) return undefined;
+  // A planner stopped at a failing event knows nothing after it (a withdrawal, a restriction): nothing it planned goes out.
+  if (checkpoint.rows[0].failed) return undefined;
 
   const groups = await client.query<{ diagnosis_id: string; diagnosis_name: string | null; version: number; newcomers: string[] }>(
     `SELECT n.diagnosis_id::text, d.name AS diagnosis_name, coalesce(g.version, 0) AS version, array_agg(n.member_id::text ORDER BY n.since_position) AS newcomers

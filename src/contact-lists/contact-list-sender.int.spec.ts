@@ -182,6 +182,21 @@ describe('the contact-list sender', () => {
     expect(await dataSource.query(`SELECT count(*)::int AS kept FROM contact_list_sender_versions WHERE sealed IS NOT NULL`)).toEqual([{ kept: 0 }]);
   });
 
+  it('sends nothing while the planner is stopped at a failing event: it knows nothing of what came after', async () => {
+    await admit('Anna Ødegård', 'anna@example.dk');
+    await admit('Bo Ærø', 'bo@example.dk');
+    const head = await store.headPosition();
+    await until(async () => runner.status().position, (position) => position >= head, 'the planner to catch up');
+    // The failure as a runner records it in the checkpoint row (this test's planner runner itself goes on).
+    await dataSource.query(`UPDATE projection_checkpoints SET failed_at_position = $1 WHERE name = 'contact-list-planner'`, [(head + 1n).toString()]);
+    sender().start();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // several rounds of the sender
+    expect(await mails()).toEqual([]);
+    expect(await events('ContactListDispatched')).toEqual([]);
+    await dataSource.query(`UPDATE projection_checkpoints SET failed_at_position = NULL WHERE name = 'contact-list-planner'`);
+    await until(mails, (all) => all.length === 2, 'two welcomes once the planner runs again');
+  });
+
   it('retries a failed send with backoff and records each failure by its error class, the last one final', async () => {
     await admit('Anna Ødegård', 'anna@example.dk');
     transport.plan = ['fail'];
