@@ -245,6 +245,36 @@ describe('the contact-list sender', () => {
     expect((await mails()).map((mail) => mail.to).sort()).toEqual(['anna@example.dk', 'bo@example.dk', 'carl@example.dk']);
   });
 
+  it('sends a message held over a crash as the members stand when it goes: without one who withdrew meanwhile, and not to them', async () => {
+    await admit('Anna Ødegård', 'anna@example.dk');
+    const bo = await admit('Bo Ærø', 'bo@example.dk');
+    await admit('Carl Åberg', 'carl@example.dk');
+    transport.otherwise = 'hang';
+    const first = sender();
+    crashed = first;
+    first.start();
+    await until(async () => transport.hanging, (hanging) => hanging === 3, 'three sends in the hands of the provider');
+    await database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sjn-contact-list-sender'`);
+
+    // While no sender runs, Bo withdraws, and the planner sees it.
+    await store.append(`member-${bo}`, [testEvent('ConsentWithdrawn', { memberId: bo, withdrawnBy: 'member', withdrawnAt: new Date().toISOString() })], 'any');
+    const head = await store.headPosition();
+    await until(async () => runner.status().position, (position) => position >= head, 'the planner to see the withdrawal');
+    const healthy = new WatchfulTransport(new FileMailTransport(mailDir, config().MAIL_FROM, new SystemClock()), store);
+    sender(healthy).start();
+    const welcomes = await until(mails, (all) => all.filter((mail) => /SN-/.test(mail.text) && mail.subject.startsWith('Kontaktlisten')).length === 2, 'the two welcomes held over the crash');
+
+    expect(welcomes.map((mail) => mail.to).sort()).toEqual(expect.arrayContaining(['anna@example.dk', 'carl@example.dk']));
+    expect(welcomes.filter((mail) => mail.to === 'bo@example.dk' && mail.subject.startsWith('Kontaktlisten'))).toEqual([]);
+    for (const mail of welcomes.filter((held) => held.subject.startsWith('Kontaktlisten'))) {
+      expect(mail.text).not.toContain('Bo Ærø');
+      expect(mail.text).not.toContain('bo@example.dk');
+      expect(mail.text).toContain('(oplysningerne er slettet)');
+    }
+    const failed = await until(() => events('ContactListDeliveryFailed'), (found) => found.length === 1, 'Bo’s message recorded as not sent');
+    expect(failed[0].data).toEqual(expect.objectContaining({ reason: 'RecipientLeft', final: true }));
+  });
+
   it('asks earlier recipients to delete a withdrawn member\'s entry without repeating it, and sends a rectified entry to those who may still see it', async () => {
     await admit('Anna Ødegård', 'anna@example.dk');
     const bo = await admit('Bo Ærø', 'bo@example.dk');

@@ -9,6 +9,7 @@ import {
   type DueGroup,
   type DueNotice,
   type PlannedMember,
+  readGroupState,
   readSenderWork,
   type SenderWork,
 } from '../../projections/contact-list-planner/contact-list-planner.queries';
@@ -20,7 +21,7 @@ import { DATABASE_URL } from '../infrastructure.module';
 import { type ContactListEntryView, MailTemplates, type RenderedEntry, type RenderedMail } from '../mail/mail-templates';
 import { MailRejectedError, MailTransport, type OutgoingMail } from '../mail/mail-transport';
 import { queueLetters } from '../print/print-queue';
-import { assertLawful, channelOf, entryOf, listDeliveryOf, numberedView, planContactList, type ShowRule, type ShownValues, shownValues } from './contact-list-building';
+import { assertLawful, channelOf, entryOf, letterShowRule, listDeliveryOf, numberedView, planContactList, type ShowRule, type ShownValues, shownValues } from './contact-list-building';
 import { type DispatchEvent, insertOutbox, LETTER_SOURCE, openOutbox, type OutboxMessage, OutboxWriter, type RenderParams } from './contact-list-outbox';
 import { entryDigest, listReferenceFor, openPlanned } from './contact-list-vault';
 import { correctionKey, dispatchIdOf, eventIdOf, listKey } from './dispatch-keys';
@@ -552,10 +553,11 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async deliverAll(deliveries: Delivery[], correlationId: string): Promise<void> {
-    await forEachConcurrently(deliveries, this.options.concurrency, (delivery) => this.deliver(delivery, correlationId));
+    const standing = new StandingNow(this.pool, this.watermark);
+    await forEachConcurrently(deliveries, this.options.concurrency, (delivery) => this.deliver(delivery, correlationId, standing));
   }
 
-  private async deliver({ message, dispatch, resent: mayHaveGone }: Delivery, correlationId: string): Promise<void> {
+  private async deliver({ message, dispatch, resent: mayHaveGone }: Delivery, correlationId: string, standing: StandingNow): Promise<void> {
     const { dispatchId } = message;
     let resent = mayHaveGone;
     if (!this.running) return;
@@ -570,8 +572,13 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
       await this.outbox.update({ dispatchId, state: 'dispatched' });
     }
     if (message.event?.data.channel === 'post') return this.queueLetter(message, correlationId);
-    const mail = await this.render(message);
-    if (!mail) return this.noAddress(message, correlationId);
+    const mayShow = await standing.showRule(message);
+    if (mayShow === 'recipient-left') return this.undeliverable(message, 'RecipientLeft', correlationId);
+    if (message.kind === 'correction' && message.event?.type === 'CorrectionDispatched' && !mayShow(message.event.data.subjectId, message.event.data.entry.fields)) {
+      return this.undeliverable(message, 'EntryWithheld', correlationId);
+    }
+    const mail = await this.render(message, mayShow);
+    if (!mail) return this.undeliverable(message, 'NoAddress', correlationId);
     const firstAttempt = message.attempts + 1;
     for (let attempt = firstAttempt; ; attempt++) {
       let providerMessageId: string;
@@ -601,16 +608,20 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
    * confirmed posted. Queueing again after a crash changes nothing.
    */
   private async queueLetter(message: OutboxMessage, correlationId: string): Promise<void> {
-    if (!message.recipientPersonal) return this.noAddress(message, correlationId);
+    if (!message.recipientPersonal) return this.undeliverable(message, 'NoAddress', correlationId);
     await queueLetters(this.pool, [{ letterId: message.dispatchId, source: LETTER_SOURCE, kind: message.kind, recipientId: message.recipientId }], this.clock.now());
     await this.outbox.update({ dispatchId: message.dispatchId, state: 'queued' });
   }
 
-  /** The recipient can no longer be reached (erased since the message was planned). */
-  private async noAddress(message: OutboxMessage, correlationId: string): Promise<void> {
+  /**
+   * The message is not sent, for good: its recipient can no longer be reached (NoAddress: erased
+   * since it was planned), may no longer receive lists (RecipientLeft), or the corrected entry may
+   * no longer be shown to them (EntryWithheld).
+   */
+  private async undeliverable(message: OutboxMessage, reason: 'NoAddress' | 'RecipientLeft' | 'EntryWithheld', correlationId: string): Promise<void> {
     const { dispatchId } = message;
-    await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt: message.attempts, reason: 'NoAddress', final: true } }, correlationId);
-    await this.outbox.update({ dispatchId, state: 'failed', failure: 'NoAddress' });
+    await this.record(dispatchId, { type: 'ContactListDeliveryFailed', data: { dispatchId, attempt: message.attempts, reason, final: true } }, correlationId);
+    await this.outbox.update({ dispatchId, state: 'failed', failure: reason });
   }
 
   private async record(dispatchId: string, event: { type: string; data: unknown }, correlationId: string): Promise<void> {
@@ -622,8 +633,8 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** The message as its recipient gets it by email; undefined when they have no readable address any more. */
-  private async render(message: OutboxMessage): Promise<OutgoingMail | undefined> {
-    const rendered = await this.renderMessage(message);
+  private async render(message: OutboxMessage, mayShow: ShowRule): Promise<OutgoingMail | undefined> {
+    const rendered = await this.renderMessage(message, mayShow);
     if (!rendered?.recipient.email) return undefined;
     return { to: rendered.recipient.email, ...rendered.mail, headers: HEADERS };
   }
@@ -865,4 +876,45 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, work: 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failure) throw failure.error;
+}
+
+/**
+ * Who may be shown to whom as the planner has it now, read once per group for a set of
+ * deliveries. A message goes out after it was planned (at once, or when a sender resumes after a
+ * stop or a crash, perhaps hours later), and a member who withdrew, or was restricted or erased,
+ * meanwhile must not go out in it, nor a recipient who did get it. While the planner has not
+ * caught up with what the sender wrote, it has no say and the message goes as planned.
+ */
+class StandingNow {
+  private readonly groups = new Map<string, Promise<Listability | undefined>>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly notBefore: bigint,
+  ) {}
+
+  /** What the message may show; 'recipient-left' when its recipient may receive none of it. */
+  async showRule(message: OutboxMessage): Promise<ShowRule | 'recipient-left'> {
+    // Deletion notices and portal notices carry nobody's data.
+    if (message.kind !== 'list' && message.kind !== 'correction') return () => true;
+    const key = message.diagnosisId ?? `recipient ${message.recipientId}`;
+    let read = this.groups.get(key);
+    if (!read) {
+      read = this.read(message.recipientId);
+      this.groups.set(key, read);
+    }
+    const listability = await read;
+    if (!listability) return () => true;
+    return letterShowRule(listability, message.recipientId) ?? 'recipient-left';
+  }
+
+  private async read(recipientId: string): Promise<Listability | undefined> {
+    const client = await this.pool.connect();
+    try {
+      const state = await readGroupState(client, recipientId, this.notBefore);
+      return state && Listability.restore([...state.members.values()].map((member) => member.facts), state.clusters);
+    } finally {
+      client.release();
+    }
+  }
 }
