@@ -38,7 +38,8 @@ export class OrphanetImport {
     const imported: OrphanetCatalogueImported = { type: 'OrphanetCatalogueImported', data: { importId: this.ids.newId(), files: summary, importedAt: now.toISOString() } };
     await this.dataSource.transaction(async (tx) => {
       for (const { product } of files) await replace(product, tx);
-      // Last, so that a failed append rolls the tables back: no import without its record.
+      // Last, so that a failed append rolls the tables back: no import without its record. (A commit that
+      // fails after the append leaves the record of an import that did not happen: importing again mends it.)
       await this.store.append(ORPHANET_IMPORTS_STREAM, toNewEvents([imported], { actorRole: 'system', correlationId: imported.data.importId, now }), 'any');
     });
     return summary;
