@@ -148,6 +148,28 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     expect((await mailTo(stale)).text).toMatch(/token=/);
   });
 
+  it('a sign-up never verified keeps nobody out: the newest sign-up with the address counts, the older link is refused', async () => {
+    const email = `squatted.${tag}@example.org`;
+    const tokens = async (count: number): Promise<string[]> => {
+      for (let i = 0; i < 200; i++) {
+        const mails = (await readMailSink(`${service.dataDir}/mail`)).filter((mail) => mail.to.includes(email));
+        if (mails.length >= count) return mails.map(tokenIn);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`fewer than ${count} mails to the address`);
+    };
+    const first = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
+    const [firstLink] = await tokens(1);
+    const second = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
+    expect(second).toEqual(expect.objectContaining({ status: 202, body: { memberId: expect.any(String), status: 'awaiting-verification' } }));
+    expect(second.body.memberId).not.toBe(first.body.memberId);
+    const secondLink = (await tokens(2)).find((token) => token !== firstLink) ?? '';
+    expect(secondLink.startsWith(second.body.memberId)).toBe(true);
+    const refused = await call('POST', '/commands/verify-email', { token: firstLink });
+    expect(refused).toEqual(expect.objectContaining({ status: 409, body: expect.objectContaining({ type: '/problems/sign-up-superseded' }) }));
+    expect(await call('POST', '/commands/verify-email', { token: secondLink })).toEqual(expect.objectContaining({ status: 200, body: { memberId: second.body.memberId, status: 'admitted' } }));
+  });
+
   it('a verification link works once; a forged one is refused', async () => {
     const joined = await call('POST', '/commands/join-network', signUp({ email: `once.${tag}@example.org`, diagnosis: { diagnosisId } }));
     const token = tokenIn(await mailTo(`once.${tag}@example.org`));

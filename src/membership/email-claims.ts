@@ -40,6 +40,15 @@ export class EmailClaims {
     return result.rowCount === 1;
   }
 
+  /** The member holding the address in the group, if one does. */
+  async holderOf(emailDigest: string, diagnosisId: string): Promise<string | undefined> {
+    const result = await this.pool.query<{ member_id: string }>('SELECT member_id FROM member_email_claims WHERE email_digest = $1 AND diagnosis_id = $2', [
+      emailDigest,
+      diagnosisId,
+    ]);
+    return result.rows[0]?.member_id;
+  }
+
   /**
    * After a verified change of address, the member holds only the new one. A change claims the
    * new address before its event is appended and calls this after, so a crash in between leaves

@@ -28,9 +28,10 @@ export class JoinNetworkController {
     summary: 'Sign up for the network (public), or enter a paper/phone/email sign-up (secretariat key, with channel).',
     description:
       'A web sign-up answers awaiting-verification and sends a verification email. A sign-up entered by the secretariat ' +
-      'is attested by staff and answers its admission status at once. The same email for the same group again: with a ' +
-      'secretariat key the first memberId and its status; otherwise the answer of a new sign-up, and nothing is recorded or ' +
-      'sent, so the answer never tells whether an address is in a group.',
+      'is attested by staff and answers its admission status at once. The same email for the same group again, once the first ' +
+      'sign-up verified it: with a secretariat key the first memberId and its status; otherwise the answer of a new sign-up, ' +
+      'and nothing is recorded or sent, so the answer never tells whether an address is in a group. A sign-up not verified ' +
+      'yet gives way to the newer one, whose link is the one that works.',
   })
   join(@Body() body: JoinNetworkDto, @Req() request: RequestWithCaller): Promise<JoinNetworkResult> {
     return this.commands.execute(new JoinNetworkCommand(body, commandContextOf(request, this.clock)));

@@ -87,14 +87,17 @@ export class JoinNetworkHandler implements ICommandHandler<JoinNetworkCommand> {
 
   /**
    * The member that already holds this address in this group, as long as that member is still
-   * taking part and the address is still theirs; otherwise the new sign-up takes the claim over
-   * (a claim left behind by a change of address cut short keeps nobody out).
+   * taking part, past the verification of their address, and the address is still theirs;
+   * otherwise the new sign-up takes the claim over. So a claim left behind by a change of address
+   * cut short keeps nobody out, nor does a sign-up never verified (someone else's, with the
+   * address typed in, or the owner's whose mail was lost): the newest sign-up's link is the one
+   * that works (VerifyEmailHandler refuses the older one's).
    */
   private async existingMember(emailDigest: string, diagnosisId: string, memberId: string): Promise<JoinNetworkResult | undefined> {
     const holder = await this.claims.claim(emailDigest, diagnosisId, memberId);
     if (!holder) return undefined;
     const { state } = await loadState(this.store, memberStream(holder), memberEvolver);
-    if (isActive(state) && (await this.hasAddress(state, emailDigest))) return { memberId: holder, status: state.status };
+    if (isActive(state) && state.status !== 'awaiting-verification' && (await this.hasAddress(state, emailDigest))) return { memberId: holder, status: state.status };
     if (await this.claims.takeOver(emailDigest, diagnosisId, holder, memberId)) return undefined;
     return this.existingMember(emailDigest, diagnosisId, memberId); // another sign-up took it over first
   }

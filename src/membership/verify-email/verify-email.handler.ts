@@ -4,7 +4,7 @@ import { diagnosisStream } from '../../../contracts/events/diagnosis.events';
 import { memberStream, type PersonalData } from '../../../contracts/events/membership.events';
 import { KeyVault } from '../../crypto/key-vault';
 import { diagnosisEvolver, initialDiagnosisState } from '../../diagnoses/diagnosis';
-import { invalid } from '../../domain/domain-error';
+import { conflict, invalid } from '../../domain/domain-error';
 import { handleCommand, loadState } from '../../event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { STATUS_OF, isAdmissionEvent } from '../admission';
@@ -28,6 +28,9 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
     const { state: member } = await loadState(this.store, memberStream(parsed.memberId), memberEvolver);
     const diagnosis = member.exists ? (await loadState(this.store, diagnosisStream(member.diagnosisId), diagnosisEvolver)).state : initialDiagnosisState;
     const matched = matchedLink(member, parsed.secret);
+    if (matched === 'pending' && member.pendingVerification?.purpose === 'sign-up' && (await this.superseded(member))) {
+      throw conflict('sign-up-superseded', 'A newer sign-up with this address took the place of this one. Use the link in the newest email.');
+    }
     const change = matched === 'pending' && member.pendingVerification?.purpose === 'email-change' ? await this.withNewEmail(member) : undefined;
     // The new address is claimed before the change is appended and the old one let go after (EmailClaims.keepOnly),
     // unless another member of the group holds the new one: then the old claim stays, the member's only one.
@@ -48,6 +51,14 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
     if (newDigest && (claimedNow || holder === member.memberId)) await this.claims.keepOnly(member.memberId, newDigest);
     const outcome = events.find(isAdmissionEvent);
     return { memberId: parsed.memberId, status: outcome ? STATUS_OF[outcome.type] : state.status };
+  }
+
+  /** Another sign-up with the member's address in their group came later and took the address over (JoinNetworkHandler). */
+  private async superseded(member: MemberState): Promise<boolean> {
+    const personal = await this.vault.open<PersonalData | undefined>(member.memberId, member.personal, undefined);
+    if (!personal?.email) return false;
+    const holder = await this.claims.holderOf(this.claims.digest(personal.email), member.diagnosisId);
+    return holder !== undefined && holder !== member.memberId;
   }
 
   /** The member's details with the verified new address, sealed again under their key. */
