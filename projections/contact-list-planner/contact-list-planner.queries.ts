@@ -89,17 +89,24 @@ export async function readSenderWork(client: PoolClient, options: SenderWorkOpti
   }
 }
 
-async function read(client: PoolClient, { notBefore, now, debounceSeconds, maxGroups, maxMessages }: SenderWorkOptions): Promise<SenderWork | undefined> {
-  const checkpoint = await client.query<{ position: string; failed: boolean }>(
+/**
+ * How far the planner has applied the log, when what it says may be acted on: it has seen the log
+ * up to `notBefore` (all the sender wrote; not so while it rebuilds) and is not stopped at a
+ * failing event (then it knows nothing after it: a withdrawal, a restriction).
+ */
+export async function plannerPosition(db: Pick<PoolClient, 'query'>, notBefore: bigint): Promise<bigint | undefined> {
+  const checkpoint = await db.query<{ position: string; failed: boolean }>(
     'SELECT position::text, failed_at_position IS NOT NULL AS failed FROM projection_checkpoints WHERE name = $1',
     [CONTACT_LIST_PLANNER],
   );
-  if (checkpoint.rows.length === 0) return undefined;
-  const position = BigInt(checkpoint.rows[0].position);
-  // The planner has not seen all the sender did (or is rebuilding): what it says is due may be done.
-  if (position < notBefore) return undefined;
-  // A planner stopped at a failing event knows nothing after it (a withdrawal, a restriction): nothing it planned goes out.
-  if (checkpoint.rows[0].failed) return undefined;
+  const row = checkpoint.rows[0];
+  if (!row || row.failed || BigInt(row.position) < notBefore) return undefined;
+  return BigInt(row.position);
+}
+
+async function read(client: PoolClient, { notBefore, now, debounceSeconds, maxGroups, maxMessages }: SenderWorkOptions): Promise<SenderWork | undefined> {
+  const position = await plannerPosition(client, notBefore);
+  if (position === undefined) return undefined;
 
   const groups = await client.query<{ diagnosis_id: string; diagnosis_name: string | null; version: number; newcomers: string[] }>(
     `SELECT n.diagnosis_id::text, d.name AS diagnosis_name, coalesce(g.version, 0) AS version, array_agg(n.member_id::text ORDER BY n.since_position) AS newcomers

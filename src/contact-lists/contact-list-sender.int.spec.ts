@@ -256,10 +256,10 @@ describe('the contact-list sender', () => {
     await until(async () => transport.hanging, (hanging) => hanging === 3, 'three sends in the hands of the provider');
     await database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sjn-contact-list-sender'`);
 
-    // While no sender runs, Bo withdraws, and the planner sees it.
+    // While no sender runs, Bo withdraws; the next sender starts at once, before the planner may have seen it.
+    await runner.stop();
     await store.append(`member-${bo}`, [testEvent('ConsentWithdrawn', { memberId: bo, withdrawnBy: 'member', withdrawnAt: new Date().toISOString() })], 'any');
-    const head = await store.headPosition();
-    await until(async () => runner.status().position, (position) => position >= head, 'the planner to see the withdrawal');
+    setTimeout(() => runner.start(), 500); // the planner comes back after the sender has resumed: the sender must wait for it
     const healthy = new WatchfulTransport(new FileMailTransport(mailDir, config().MAIL_FROM, new SystemClock()), store);
     sender(healthy).start();
     const welcomes = await until(mails, (all) => all.filter((mail) => /SN-/.test(mail.text) && mail.subject.startsWith('Kontaktlisten')).length === 2, 'the two welcomes held over the crash');

@@ -9,6 +9,7 @@ import {
   type DueGroup,
   type DueNotice,
   type PlannedMember,
+  plannerPosition,
   readGroupState,
   readSenderWork,
   type SenderWork,
@@ -544,6 +545,8 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     });
     const resent = deliveries.filter((delivery) => delivery.resent).length;
     if (deliveries.length > 0) this.logger.log(`resuming ${deliveries.length} messages (${resent} may have gone out before: sent once more)`);
+    // They go out as the members stand now (StandingNow), so the planner must first have seen what happened while they waited.
+    if (deliveries.length > 0 && !(await this.untilPlannerCaughtUp())) return; // stopping: resumed at the next start
     await this.deliverAll(deliveries, correlationId);
     const versions = new Map<string, [string, number]>();
     for (const { message } of deliveries) {
@@ -817,6 +820,15 @@ export class ContactListSender implements OnApplicationBootstrap, OnModuleDestro
     this.resumed = false;
     this.versions.clear();
     await client?.end().catch(() => undefined); // closing the session releases the lock
+  }
+
+  /** Waits until the planner has applied the log as far as the sender has seen it; false when the sender stops first. */
+  private async untilPlannerCaughtUp(): Promise<boolean> {
+    while (this.running) {
+      if ((await plannerPosition(this.pool, this.watermark)) !== undefined) return true;
+      await this.sleep(this.options.pollIntervalMs);
+    }
+    return false;
   }
 
   private sleep(ms: number): Promise<void> {

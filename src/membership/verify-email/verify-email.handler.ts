@@ -4,7 +4,7 @@ import { diagnosisStream } from '../../../contracts/events/diagnosis.events';
 import { memberStream, type PersonalData } from '../../../contracts/events/membership.events';
 import { KeyVault } from '../../crypto/key-vault';
 import { diagnosisEvolver, initialDiagnosisState } from '../../diagnoses/diagnosis';
-import { conflict, invalid } from '../../domain/domain-error';
+import { conflict, DomainError, invalid } from '../../domain/domain-error';
 import { handleCommand, loadState } from '../../event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { STATUS_OF, isAdmissionEvent } from '../admission';
@@ -45,7 +45,10 @@ export class VerifyEmailHandler implements ICommandHandler<VerifyEmailCommand> {
       (current) => decideVerifyEmail(current, { matched, matchedTokenHash: member.pendingVerification?.tokenHash, diagnosis, changedPersonal: change?.changed, now: context.now }),
       context,
     ).catch(async (error: unknown) => {
-      if (claimedNow) await this.claims.release(newDigest, member.diagnosisId, member.memberId);
+      // Let the new address go only when the change was refused: after a concurrent change (the same
+      // link used twice at once) or an append whose outcome is unknown, the change may be in the log,
+      // and holding both addresses is the safe side (a sign-up takes over an address no longer theirs).
+      if (claimedNow && error instanceof DomainError) await this.claims.release(newDigest, member.diagnosisId, member.memberId);
       throw error;
     });
     if (newDigest && (claimedNow || holder === member.memberId)) await this.claims.keepOnly(member.memberId, newDigest);

@@ -6,6 +6,7 @@ import { appendAt } from '../../../test/support/reference-sender';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { KeyVault } from '../../crypto/key-vault';
 import type { CommandContext } from '../../event-store/command-handling';
+import { type EventStore, WrongExpectedRevisionError } from '../../event-store/event-store.port';
 import { PostgresEventStore } from '../../event-store/postgres/postgres-event-store';
 import { EmailClaims } from '../email-claims';
 import { newVerificationToken } from '../verification-token';
@@ -87,6 +88,21 @@ describe('verifying a new email address', () => {
     await new VerifyEmailHandler(store, vault, claims).execute(new VerifyEmailCommand(token, context()));
     expect(await appendedTypes(memberId)).toContain('ContactDetailsUpdated');
     expect(await held(memberId)).toEqual(['old']);
+  });
+
+  it('used twice at once, leaves the member the new address whichever use wins', async () => {
+    const { memberId, token } = await memberChangingAddress();
+    // The first use claims the new address; before its append, the second use applies the change, so the first one's append conflicts.
+    const second = () => new VerifyEmailHandler(store, vault, claims).execute(new VerifyEmailCommand(token, context()));
+    const losing: EventStore = Object.assign(Object.create(store) as EventStore, {
+      append: async (streamId: string): Promise<never> => {
+        await second();
+        throw new WrongExpectedRevisionError(streamId, 2, 4);
+      },
+    });
+    await expect(new VerifyEmailHandler(losing, vault, claims).execute(new VerifyEmailCommand(token, context()))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await appendedTypes(memberId)).toContain('ContactDetailsUpdated');
+    expect(await held(memberId)).toEqual(['new']);
   });
 
   it('refused (an expired link), keeps the old address and lets the new one go', async () => {
