@@ -894,8 +894,9 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, work: 
  * Who may be shown to whom as the planner has it now, read once per group for a set of
  * deliveries. A message goes out after it was planned (at once, or when a sender resumes after a
  * stop or a crash, perhaps hours later), and a member who withdrew, or was restricted or erased,
- * meanwhile must not go out in it, nor a recipient who did get it. While the planner has not
- * caught up with what the sender wrote, it has no say and the message goes as planned.
+ * meanwhile must not go out in it, nor a recipient who did get it. (A resuming sender waits for the
+ * planner first; should it still lag behind what the sender wrote, it has no say and the message
+ * goes as planned.)
  */
 class StandingNow {
   private readonly groups = new Map<string, Promise<Listability | undefined>>();
