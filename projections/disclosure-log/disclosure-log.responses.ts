@@ -170,6 +170,9 @@ export class VerificationReportResponse {
   @ApiProperty({ description: 'The event log’s head when the verification started: dispatches after checkedUpToPosition are not verified yet.' })
   logHeadPosition!: string;
 
+  @ApiPropertyOptional({ description: 'Present when the disclosure log stopped at this event (it failed to apply it): nothing after it is in the log, and ok is false.' })
+  projectionFailedAtPosition?: string;
+
   @ApiProperty()
   eventsReplayed!: number;
 

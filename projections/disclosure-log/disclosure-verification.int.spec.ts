@@ -345,6 +345,16 @@ describe('the verification of the disclosure log', () => {
     expect(report.problemCount).toBe(2 * report.entries);
   });
 
+  it('is not ok while the disclosure log is stopped at a failing event, however intact what it holds', async () => {
+    await project();
+    await dataSource.query(`UPDATE projection_checkpoints SET failed_at_position = position + 1 WHERE name = 'disclosure-log'`);
+    const report = await verify();
+    expect(report).toEqual(expect.objectContaining({ ok: false, projectionFailedAtPosition: (BigInt(report.checkedUpToPosition) + 1n).toString() }));
+    expect(report.problems).toBeUndefined();
+    await dataSource.query(`UPDATE projection_checkpoints SET failed_at_position = NULL WHERE name = 'disclosure-log'`);
+    expect((await verify()).ok).toBe(true);
+  });
+
   it('checks only what the projection has applied (up to its checkpoint)', async () => {
     await project();
     const builtAt = await sender.catchUp();

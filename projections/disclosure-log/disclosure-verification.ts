@@ -71,6 +71,8 @@ export interface VerificationReport {
   checkedUpToPosition: string;
   /** The head of the event log when the verification started: beyond checkedUpToPosition, dispatches are not verified yet (the projection lags or has stopped). */
   logHeadPosition: string;
+  /** The disclosure log stopped at this event (it failed to apply it): nothing after it is in the log, so the report is not ok. */
+  projectionFailedAtPosition?: string;
   eventsReplayed: number;
   /** The problem with the lowest seq (chain, event-log or lawfulness). */
   firstBrokenEntry?: VerificationProblem;
@@ -278,8 +280,14 @@ export class DisclosureVerification {
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
-      const [checkpoint]: Array<{ position: string }> = await runner.query('SELECT position::text FROM projection_checkpoints WHERE name = $1', ['disclosure-log']);
-      return await verifyDisclosures(this.store, new SqlDisclosureLogReader(runner), BigInt(checkpoint?.position ?? '0'), options);
+      const [checkpoint]: Array<{ position: string; failed_at_position: string | null }> = await runner.query(
+        'SELECT position::text, failed_at_position::text FROM projection_checkpoints WHERE name = $1',
+        ['disclosure-log'],
+      );
+      const report = await verifyDisclosures(this.store, new SqlDisclosureLogReader(runner), BigInt(checkpoint?.position ?? '0'), options);
+      // What was checked may be intact, but a log that stopped holds nothing of what came after.
+      const stoppedAt = checkpoint?.failed_at_position ?? null;
+      return stoppedAt === null ? report : { ...report, ok: false, projectionFailedAtPosition: stoppedAt };
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
