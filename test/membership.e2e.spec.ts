@@ -148,7 +148,17 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     expect((await mailTo(stale)).text).toMatch(/token=/);
   });
 
-  it('a sign-up never verified keeps nobody out: the newest sign-up with the address counts, the older link is refused', async () => {
+  it('the same sign-up twice before it is verified (a second click) is one member and one mail', async () => {
+    const email = `twice.${tag}@example.org`;
+    const store = service.app.get<EventStore>(EVENT_STORE);
+    const first = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
+    const before = await store.headPosition();
+    const second = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
+    expect(second).toEqual(expect.objectContaining({ status: 202, body: { memberId: first.body.memberId, status: 'awaiting-verification' } }));
+    expect(await store.headPosition()).toBe(before);
+  });
+
+  it('a sign-up never verified keeps nobody out: another with the address counts, the older link is refused', async () => {
     const email = `squatted.${tag}@example.org`;
     const tokens = async (count: number): Promise<string[]> => {
       for (let i = 0; i < 200; i++) {
@@ -160,7 +170,8 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     };
     const first = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
     const [firstLink] = await tokens(1);
-    const second = await call('POST', '/commands/join-network', signUp({ email, diagnosis: { diagnosisId } }));
+    // The owner of the address, where someone else signed it up with their own details first.
+    const second = await call('POST', '/commands/join-network', signUp({ email, name: `Ejeren ${tag}`, diagnosis: { diagnosisId } }));
     expect(second).toEqual(expect.objectContaining({ status: 202, body: { memberId: expect.any(String), status: 'awaiting-verification' } }));
     expect(second.body.memberId).not.toBe(first.body.memberId);
     const secondLink = (await tokens(2)).find((token) => token !== firstLink) ?? '';
@@ -188,6 +199,21 @@ describe('membership over HTTP: sign-up, verification, assessment, withdrawal, r
     const assessed = await staff('/commands/assess-diagnosis', { diagnosisId: proposal.diagnosisId, decision: 'rare', rationale: 'About 40 known in Denmark; needs special care.', prevalenceEstimate: '<1/1,000,000' });
     expect(assessed.status).toBe(200);
     await eventually(async () => (await memberStatus(waiting.memberId)) === 'admitted');
+  });
+
+  it('two sign-ups naming the same new diagnosis at once make one proposal, not two', async () => {
+    const name = `Samtidigt syndrom ${tag}`;
+    const [anna, bo] = await Promise.all([
+      call('POST', '/commands/join-network', signUp({ email: `samtidig.a.${tag}@example.org`, diagnosis: { name } })),
+      call('POST', '/commands/join-network', signUp({ email: `samtidig.b.${tag}@example.org`, name: `Bo ${tag}`, diagnosis: { name: ` ${name.toUpperCase()} ` } })),
+    ]);
+    expect([anna.status, bo.status]).toEqual([202, 202]);
+    const store = service.app.get<EventStore>(EVENT_STORE);
+    const proposals = (await store.readAll({ filter: { eventTypes: ['DiagnosisProposed'] }, maxCount: 10_000 })).filter((event) => (event.data as { name: string }).name.toLowerCase().includes(name.toLowerCase()));
+    expect(proposals).toHaveLength(1);
+    const joinedTo = async (memberId: string) => ((await store.readStream(`member-${memberId}`))[0].data as { diagnosisId: string }).diagnosisId;
+    expect(await joinedTo(anna.body.memberId)).toBe((proposals[0].data as { diagnosisId: string }).diagnosisId);
+    expect(await joinedTo(bo.body.memberId)).toBe((proposals[0].data as { diagnosisId: string }).diagnosisId);
   });
 
   it('a sign-up for a diagnosis with a patient association is referred, and the email names it', async () => {

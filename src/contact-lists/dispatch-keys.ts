@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeletionNoticeDispatched } from '../../contracts/events/contact-list.events';
+import { uuidOfDigest } from '../domain/derived-id';
 
 /**
  * Idempotency keys and ids of the messages the contact-list sender records. Each is derived from
@@ -23,11 +24,9 @@ export const correctionKey = (recipientId: string, subjectId: string, sourcePosi
 export const deletionKey = (recipientId: string, subjectId: string, reason: DeletionReason, heldListReference: string): string =>
   sha256(`deletion|${recipientId}|${subjectId}|${reason}|${heldListReference}`);
 
-/** A uuid (version 8, RFC 9562: custom) made from an idempotency key (64 hex digits). */
+/** The dispatch id (a uuid) of an idempotency key (64 hex digits). */
 export function dispatchIdOf(idempotencyKey: string): string {
-  const hex = /^[0-9a-f]{64}$/.test(idempotencyKey) ? idempotencyKey : sha256(idempotencyKey);
-  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidOfDigest(/^[0-9a-f]{64}$/.test(idempotencyKey) ? idempotencyKey : sha256(idempotencyKey));
 }
 
 /** Event ids made the same way, for events whose retry must be recognisable (a list version). */

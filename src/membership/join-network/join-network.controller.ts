@@ -31,7 +31,8 @@ export class JoinNetworkController {
       'is attested by staff and answers its admission status at once. The same email for the same group again, once the first ' +
       'sign-up verified it: with a secretariat key the first memberId and its status; otherwise the answer of a new sign-up, ' +
       'and nothing is recorded or sent, so the answer never tells whether an address is in a group. A sign-up not verified ' +
-      'yet gives way to the newer one, whose link is the one that works.',
+      'yet gives way to a different newer one, whose link is the one that works; the same sign-up again (a second click) gets ' +
+      'its own answer again.',
   })
   join(@Body() body: JoinNetworkDto, @Req() request: RequestWithCaller): Promise<JoinNetworkResult> {
     return this.commands.execute(new JoinNetworkCommand(body, commandContextOf(request, this.clock)));
