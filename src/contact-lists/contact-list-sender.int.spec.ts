@@ -219,9 +219,10 @@ describe('the contact-list sender', () => {
     ]);
   });
 
-  it('after a crash between dispatch and delivery, the sender that takes over sends each message exactly once more, recorded as resent', async () => {
+  /** Anna, Bo and Carl admitted; a sender hands their three welcomes to a provider that never answers, and its process dies. Returns Bo. */
+  const crashWithThreeWelcomesInHand = async (): Promise<string> => {
     await admit('Anna Ødegård', 'anna@example.dk');
-    await admit('Bo Ærø', 'bo@example.dk');
+    const bo = await admit('Bo Ærø', 'bo@example.dk');
     await admit('Carl Åberg', 'carl@example.dk');
     transport.otherwise = 'hang';
     const first = sender();
@@ -230,9 +231,13 @@ describe('the contact-list sender', () => {
     await until(async () => transport.hanging, (hanging) => hanging === 3, 'three sends in the hands of the provider');
     expect(await events('ContactListDispatched')).toHaveLength(3);
     expect(await mails()).toEqual([]);
-
     // The first sender's process dies: its session (and lock) ends with it.
     await database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sjn-contact-list-sender'`);
+    return bo;
+  };
+
+  it('after a crash between dispatch and delivery, the sender that takes over sends each message exactly once more, recorded as resent', async () => {
+    await crashWithThreeWelcomesInHand();
     const healthy = new WatchfulTransport(new FileMailTransport(mailDir, config().MAIL_FROM, new SystemClock()), store);
     sender(healthy).start();
     const delivered = await until(() => events('ContactListDelivered'), (found) => found.length === 3, 'three deliveries');
@@ -246,16 +251,7 @@ describe('the contact-list sender', () => {
   });
 
   it('sends a message held over a crash as the members stand when it goes: without one who withdrew meanwhile, and not to them', async () => {
-    await admit('Anna Ødegård', 'anna@example.dk');
-    const bo = await admit('Bo Ærø', 'bo@example.dk');
-    await admit('Carl Åberg', 'carl@example.dk');
-    transport.otherwise = 'hang';
-    const first = sender();
-    crashed = first;
-    first.start();
-    await until(async () => transport.hanging, (hanging) => hanging === 3, 'three sends in the hands of the provider');
-    await database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sjn-contact-list-sender'`);
-
+    const bo = await crashWithThreeWelcomesInHand();
     // While no sender runs, Bo withdraws; the next sender starts at once, before the planner may have seen it.
     await runner.stop();
     await store.append(`member-${bo}`, [testEvent('ConsentWithdrawn', { memberId: bo, withdrawnBy: 'member', withdrawnAt: new Date().toISOString() })], 'any');
