@@ -53,10 +53,11 @@ describe('the service process on embedded defaults', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     expect(() => process.kill(Number(pid), 0)).toThrow();
 
-    const second = await spawnService({ DATA_DIR: dataDir });
-    const after = await waitForHealthy(second);
-    // The log's head is the event written above (positions need not be dense: each start and each
-    // CLI run tries to register the undiagnosed group again, and a refused append leaves a hole).
+    const second = await spawnService({ DATA_DIR: dataDir, API_KEYS: `dpo:${DPO_KEY}` });
+    await waitForHealthy(second);
+    // The log's head (shown to staff) is the event written above (positions need not be dense: each
+    // start and each CLI run tries to register the undiagnosed group again, and a refused append leaves a hole).
+    const after: unknown = await (await fetch(`${second.url}/health`, { headers: { authorization: `Bearer ${DPO_KEY}` } })).json();
     expect(after).toEqual(expect.objectContaining({ info: expect.objectContaining({ projections: expect.objectContaining({ head: written.position.toString() }) }) }));
     expect(await readFile(join(dataDir, 'master.key'), 'utf8')).toBe(masterKey);
     second.child.kill('SIGINT');
