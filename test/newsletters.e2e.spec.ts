@@ -123,6 +123,15 @@ describe('newsletters over HTTP, through the file transport', () => {
     expect((await network.staff('compose-newsletter', { newsletterId, editions: { da: { subject, markdown: 'Rettet' } } })).status).toBe(409);
   }, 60_000);
 
+  it('answers an unsubscribe link clicked several times at once with the done page each time, and withdraws once', async () => {
+    const subject = `Nyhedsbrev december ${network.tag}`;
+    const [mail] = (await mailsWithSubject(subject)).filter((message) => message.to.includes(network.person(8).email));
+    const [link] = linksTo(mail.text, '/unsubscribe');
+    const answers = await Promise.all(Array.from({ length: 4 }, () => follow(service, link, 'POST')));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(await optInWithdrawals(network, 8)).toHaveLength(1);
+  }, 30_000);
+
   it('refuses a newsletter without a Danish edition, naming the field', async () => {
     const refused = await network.staff('compose-newsletter', { editions: { en: { subject: 'Newsletter', markdown: 'Hello' } } });
     expect(refused.status).toBe(400);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../contracts/events/domain-event';
 import type { ActorRole, EventMetadata, NewEvent } from '../../contracts/events/event-envelope';
-import type { AppendResult, EventStore } from './event-store.port';
+import { type AppendResult, type EventStore, WrongExpectedRevisionError } from './event-store.port';
 
 /** How a stream's events fold into the state a decision needs. */
 export interface Evolver<State> {
@@ -60,4 +60,20 @@ export async function handlePreparedCommand<State, Prepared>(
   if (events.length === 0) return { state, events };
   const result = await store.append(streamId, toNewEvents(events, context), revision < 0 ? 'no_stream' : revision);
   return { state: events.reduce((current, event) => evolver.evolve(current, event), state), events, result };
+}
+
+/**
+ * Runs a command again when its append lost a race (WrongExpectedRevisionError), at most `tries`
+ * times in all: for commands whose decision on the new state is what the caller wants anyway and
+ * that do nothing but append (many members answering one meet-up; an unsubscribe link clicked
+ * while something else changes the member).
+ */
+export async function retryOnConflict<T>(tries: number, command: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= tries) throw error;
+    }
+  }
 }

@@ -2,8 +2,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { meetupStream } from '../../../contracts/events/meetup.events';
 import { memberStream } from '../../../contracts/events/membership.events';
-import { handleCommand, loadState } from '../../event-store/command-handling';
-import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../event-store/event-store.port';
+import { handleCommand, loadState, retryOnConflict } from '../../event-store/command-handling';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { memberEvolver } from '../../membership/member';
 import { meetupEvolver } from '../meetup';
 import { ReplyToMeetupCommand, type ReplyToMeetupResult } from './reply-to-meetup.command';
@@ -18,13 +18,9 @@ export class ReplyToMeetupHandler implements ICommandHandler<ReplyToMeetupComman
 
   async execute({ meetupId, memberId, answer, context }: ReplyToMeetupCommand): Promise<ReplyToMeetupResult> {
     const { state: member } = await loadState(this.store, memberStream(memberId), memberEvolver);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await handleCommand(this.store, meetupStream(meetupId), meetupEvolver, (current) => decideReplyToMeetup(current, { answer, member }, context), context);
-        return { meetupId, answer };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= TRIES) throw error;
-      }
-    }
+    await retryOnConflict(TRIES, () =>
+      handleCommand(this.store, meetupStream(meetupId), meetupEvolver, (current) => decideReplyToMeetup(current, { answer, member }, context), context),
+    );
+    return { meetupId, answer };
   }
 }
